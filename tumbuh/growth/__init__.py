@@ -1,0 +1,65 @@
+"""tumbuh.growth: the WHO growth engine, a pure NumPy library (no Django).
+
+Arrays in, arrays out. Public API:
+
+- :func:`anthro_zscores` - every output of WHO anthro's ``anthro_zscores``, exactly.
+- :func:`permenkes_status`, :func:`classify`, :func:`permenkes_label` - Permenkes 2/2020
+  categories with their Indonesian and English labels.
+- :func:`weight_gain_status` - N/T/O/B, 2T and BGM between consecutive weighings (KBM rules).
+- :func:`age_in_days`, :func:`completed_months` - ages from dates.
+- :func:`standardize_sex`, :func:`standardize_measure`, :func:`standardize_oedema`,
+  :func:`round_z` - the edge helpers, for callers that report bad cells instead of failing.
+- :data:`METHOD_VERSION` / :func:`method_version` - stored with every result, so rows can be
+  recomputed when a table or rule changes.
+"""
+
+from ._validation import standardize_measure, standardize_oedema, standardize_sex
+from .dates import age_in_days, completed_months
+from .lms import round_z
+from .permenkes import (
+    CATEGORIES,
+    PERMENKES_COLUMNS,
+    PERMENKES_INDICES,
+    SEVERITY,
+    classify,
+    permenkes_label,
+    permenkes_status,
+)
+from .rules import GrowthRules, load_rules
+from .version import ENGINE_VERSION, METHOD_VERSION, method_version
+from .weight_gain import STATUS_CODES, weight_gain_status
+from .zscores import (
+    ANTHRO_COLUMNS,
+    DAYS_PER_MONTH,
+    INTEGER_COLUMNS,
+    ZSCORE_INDICATORS,
+    anthro_zscores,
+)
+
+__all__ = [
+    "ANTHRO_COLUMNS",
+    "CATEGORIES",
+    "DAYS_PER_MONTH",
+    "ENGINE_VERSION",
+    "INTEGER_COLUMNS",
+    "METHOD_VERSION",
+    "PERMENKES_COLUMNS",
+    "PERMENKES_INDICES",
+    "SEVERITY",
+    "STATUS_CODES",
+    "ZSCORE_INDICATORS",
+    "GrowthRules",
+    "age_in_days",
+    "anthro_zscores",
+    "classify",
+    "completed_months",
+    "load_rules",
+    "method_version",
+    "permenkes_label",
+    "permenkes_status",
+    "round_z",
+    "standardize_measure",
+    "standardize_oedema",
+    "standardize_sex",
+    "weight_gain_status",
+]
