@@ -63,13 +63,8 @@ def _map_text(arr: np.ndarray, mapping: dict, missing_value, dtype):
     Works on the unique values only, so it costs one sort, not one Python call per row.
     Returns (mapped values, invalid mask).
     """
-    if arr.dtype.kind == "O":
-        keys = np.array(
-            ["" if (v is None or (isinstance(v, float) and v != v)) else _num_text(v) for v in arr],
-            dtype=str,
-        ) if arr.size else np.array([], dtype=str)
-    else:
-        keys = arr.astype(str)
+    # str() of None and NaN is "None" and "nan": both land in _MISSING_TEXT below.
+    keys = arr.astype(str)
     uniq, inverse = np.unique(keys, return_inverse=True)
     mapped = np.empty(len(uniq), dtype=dtype)
     bad = np.zeros(len(uniq), dtype=bool)

@@ -154,32 +154,32 @@ LENGTH_TABLE_FILES = {
 }
 
 
+#: The age-keyed table of each z-score row, in anthro's column order (None = by length).
+Z_ROW_TABLES = ("lhfa", "wfa", None, "bfa", "hcfa", "acfa", "tsfa", "ssfa")
+
+
 @dataclass(frozen=True)
 class PackedAgeParams:
-    """All age-keyed LMS parameters in one (k, 2*1827+1) array.
+    """Every age-keyed L, M and S in one (3 * 8, 2*1827+1) array.
 
-    One ``take(rows, axis=1)`` gathers every indicator's L, M and S for a block of children at
-    once, which is several times faster than gathering each parameter separately.
-    ``layout[code]`` gives the first row of that indicator's parameters: ``(l, m, s)`` rows, or
-    only ``(m, s)`` when the table's L is identically 1.
+    Rows ``k``, ``8 + k`` and ``16 + k`` hold L, M and S of z-score row ``k`` (anthro's order,
+    :data:`Z_ROW_TABLES`); the weight-for-length row is NaN (it is interpolated by length). One
+    ``take(rows, axis=1)`` gathers every parameter for a block of children at once, several times
+    faster than gathering each separately.
     """
 
     params: np.ndarray
-    layout: dict
 
 
 @cache
 def packed_age_params() -> PackedAgeParams:
-    blocks = []
-    layout = {}
-    offset = 0
-    for code, filename in AGE_TABLE_FILES.items():
-        t = age_table(filename)
-        cols = (t.m, t.s) if t.l_is_one else (t.l, t.m, t.s)
-        layout[code] = offset
-        offset += len(cols)
-        blocks.extend(cols)
-    return PackedAgeParams(params=np.ascontiguousarray(np.vstack(blocks)), layout=layout)
+    size = 2 * N_AGE_DAYS + 1
+    params = np.full((3, len(Z_ROW_TABLES), size), np.nan)
+    for k, code in enumerate(Z_ROW_TABLES):
+        if code is not None:
+            t = age_table(AGE_TABLE_FILES[code])
+            params[0, k], params[1, k], params[2, k] = t.l, t.m, t.s
+    return PackedAgeParams(params=params.reshape(3 * len(Z_ROW_TABLES), size).copy())
 
 
 @dataclass(frozen=True)

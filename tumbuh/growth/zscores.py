@@ -5,16 +5,13 @@ The rules are those of ``docs/who-zscore-method.md`` (sections 1-10); comments c
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import numpy as np
 
 from . import _validation as v
-from .lms import lms_z, restrict_with_lms, restrict_with_table_rows, round_z
+from .lms import _round_z
 from .tables import (
-    AGE_TABLE_FILES,
     N_AGE_DAYS,
-    age_table,
+    calc_sd,
     packed_age_params,
     packed_length_params,
 )
@@ -44,27 +41,26 @@ ZSCORE_INDICATORS = {
     "zss": ("ssfa", "fss"),
 }
 
-# (z column, table, input, restricted LMS, blanked by oedema, flag low, flag high) — §6, §8
-_AGE_BASED = (
-    ("zlen", "lhfa", "clenhei", False, False, -6.0, 6.0),
-    ("zwei", "wfa", "weight", True, True, -6.0, 5.0),
-    ("zbmi", "bfa", "cbmi", True, True, -5.0, 5.0),
-    ("zhc", "hcfa", "headc", False, False, -5.0, 5.0),
-    ("zac", "acfa", "armc", True, False, -5.0, 5.0),
-    ("zts", "tsfa", "triskin", True, False, -5.0, 5.0),
-    ("zss", "ssfa", "subskin", True, False, -5.0, 5.0),
-)
-_WFL_FLAG = 5.0
+#: Flag thresholds per z row (§8), in anthro's order (zlen, zwei, zwfl, zbmi, zhc, zac, zts,
+#: zss): flagged when the rounded z < low or > high (strict).
+_FLAG_LOW = np.array([-6.0, -6.0, -5.0, -5.0, -5.0, -5.0, -5.0, -5.0])[:, None]
+_FLAG_HIGH = np.array([6.0, 5.0, 5.0, 5.0, 5.0, 5.0, 5.0, 5.0])[:, None]
+#: Rows of the z block that use the restricted LMS beyond ±3 SD (§5): all but zlen and zhc.
+_RESTRICTED = np.array([False, True, True, True, False, True, True, True])
+#: Numeric output columns (all but cmeasure), stored as rows of one (20, n) array.
+_NUMERIC_COLUMNS = tuple(c for c in ANTHRO_COLUMNS if c != "cmeasure")
+_ROW = {c: i for i, c in enumerate(_NUMERIC_COLUMNS)}
+_Z_ROWS = slice(_ROW["zlen"], _ROW["fss"] + 1, 2)  # zlen, zwei, ... (anthro alternates z, f)
+_F_ROWS = slice(_ROW["flen"], _ROW["fss"] + 1, 2)
 #: Rows per block for large inputs (keeps the temporaries in the CPU cache).
-_CHUNK_ROWS = 8192
+_CHUNK_ROWS = 16384
 _MEASURE_TEXT = np.array(["", "l", "h"])
 
 
 def round_half_up(x: np.ndarray) -> np.ndarray:
     """anthro's ``round_up``: ``floor(x) + 1`` when the fraction is >= 0.5 (§2). NaN stays NaN."""
     fl = np.floor(x)
-    with np.errstate(invalid="ignore"):
-        return np.where(x - fl >= 0.5, fl + 1, fl)
+    return np.where(x - fl >= 0.5, fl + 1, fl)
 
 
 def anthro_zscores(
@@ -154,23 +150,26 @@ def anthro_zscores(
         "triskin": v.as_float_array(triskin_mm, "triskin_mm", n),
         "subskin": v.as_float_array(subskin_mm, "subskin_mm", n),
     }
-    out = {k: np.empty(n, dtype=np.float64) for k in ANTHRO_COLUMNS if k != "cmeasure"}
+    block = np.empty((len(_NUMERIC_COLUMNS), n), dtype=np.float64)
     cmeasure = np.empty(n, dtype=np.int8)
     # Large inputs go through in cache-sized blocks: the same arithmetic, fewer memory stalls.
-    for start in range(0, n, _CHUNK_ROWS):
-        sl = slice(start, start + _CHUNK_ROWS)
-        _compute(
-            csex[sl], age[sl], age_in_months, meas[sl], oed[sl],
-            {k: a[sl] for k, a in inputs.items()}, rounded,
-            {k: a[sl] for k, a in out.items()}, cmeasure[sl],
-        )  # fmt: skip
+    # NaN, infinities and 0 ** negative are expected (they mean "no z-score"): no warnings.
+    with np.errstate(all="ignore"):
+        for start in range(0, n, _CHUNK_ROWS):
+            sl = slice(start, start + _CHUNK_ROWS)
+            _compute(
+                csex[sl], age[sl], age_in_months, meas[sl], oed[sl],
+                {k: a[sl] for k, a in inputs.items()}, rounded, block[:, sl], cmeasure[sl],
+            )  # fmt: skip
+    out = {c: block[i] for i, c in enumerate(_NUMERIC_COLUMNS)}
     out["cmeasure"] = _MEASURE_TEXT[cmeasure]
     return {k: out[k] for k in ANTHRO_COLUMNS}
 
 
 def _compute(csex, age, age_in_months, meas, oed, inputs, rounded, out, cmeasure) -> None:
-    """Fill the ``out`` views (one block of rows) with every anthro column but cmeasure."""
+    """Fill ``out`` (a (20, c) view: one row per numeric anthro column) for one block of rows."""
     n = csex.shape[0]
+    row = _ROW
     # --- §2: age ------------------------------------------------------------------------------
     if age_in_months:
         age_days = round_half_up(age * DAYS_PER_MONTH)
@@ -178,108 +177,121 @@ def _compute(csex, age, age_in_months, meas, oed, inputs, rounded, out, cmeasure
     else:
         age_days = round_half_up(age)
         age_mo = age / DAYS_PER_MONTH
-    out["csex"][:] = csex
+    out[row["csex"]] = csex
 
     # --- §3: standing under 9 months, then the 0.7 cm correction -------------------------------
-    with np.errstate(invalid="ignore"):
-        implausible = (meas == 2) & (age_mo < 9)
-        meas = np.where(implausible, np.int8(0), meas)
-        under_2y = age_days < 731  # NaN compares False
-        over_2y = age_days >= 731
+    implausible = (meas == 2) & (age_mo < 9)  # NaN compares False
+    meas = np.where(implausible, np.int8(0), meas)
     cmeasure[:] = meas
-    out["c9mo_flag"][:] = implausible
+    out[row["c9mo_flag"]] = implausible
     lenhei = inputs["lenhei"]
-    clenhei = out["clenhei"]
+    clenhei = out[row["clenhei"]]
     clenhei[:] = lenhei
-    add = np.flatnonzero(under_2y & (meas == 2))
+    add = np.flatnonzero((age_days < 731) & (meas == 2))
     clenhei[add] = lenhei[add] + 0.7
-    sub = np.flatnonzero(over_2y & (meas == 1))
+    sub = np.flatnonzero((age_days >= 731) & (meas == 1))
     clenhei[sub] = lenhei[sub] - 0.7
     # --- §4: BMI --------------------------------------------------------------------------------
     weight = inputs["weight"]
-    cbmi = out["cbmi"]
-    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        np.divide(clenhei, 100, out=cbmi)
-        np.multiply(cbmi, cbmi, out=cbmi)
-        np.divide(weight, cbmi, out=cbmi)
+    cbmi = out[row["cbmi"]]
+    np.divide(clenhei, 100, out=cbmi)
+    np.multiply(cbmi, cbmi, out=cbmi)
+    np.divide(weight, cbmi, out=cbmi)
 
-    # --- §6: age-based indicators --------------------------------------------------------------
-    with np.errstate(invalid="ignore"):
-        age_ok = (age_mo < 60) & (age_days <= N_AGE_DAYS - 1) & ~np.isnan(csex)  # NaN -> False
+    # --- the measurement behind each z-score, one row each (anthro's column order) -------------
+    y = np.empty((8, n))
+    y[0] = clenhei
+    y[1] = weight
+    y[2] = weight
+    y[3] = cbmi
+    y[4] = inputs["headc"]
+    y[5] = inputs["armc"]
+    y[6] = inputs["triskin"]
+    y[7] = inputs["subskin"]
+    not_positive = y <= 0  # §6: a measurement <= 0 gives no age-based z-score ...
+    not_positive[2] = False  # ... but weight-for-length/height keeps it (§7)
+    y[not_positive] = np.nan
+    y[1, oed] = np.nan  # oedema: no weight-for-age ...
+    y[3, oed] = np.nan  # ... nor BMI-for-age (weight-for-length/height: see its validity)
+
+    # --- §6: L, M, S of every age-based table, gathered in one take ----------------------------
+    age_ok = (age_mo < 60) & (age_days <= N_AGE_DAYS - 1) & ~np.isnan(csex)  # NaN -> False
     rows = np.full(n, 2 * N_AGE_DAYS, dtype=np.intp)  # the all-NaN row
     ok = np.flatnonzero(age_ok)
     rows[ok] = ((csex[ok] - 1) * N_AGE_DAYS + age_days[ok]).astype(np.intp)
-    measurements = dict(inputs, clenhei=clenhei, cbmi=cbmi)
+    lms = packed_age_params().params.take(rows, axis=1).reshape(3, 8, n)
+    # --- §7: weight-for-length/height: L, M, S interpolated by length, into row 2 --------------
+    _weight_for_lenhei_lms(lms[:, 2], clenhei, meas, age_days, age_mo, csex, oed, weight)
 
-    packed = packed_age_params()
-    gathered = packed.params.take(rows, axis=1)  # every L, M, S for every row, in one gather
-    for zcol, code, src, restricted, oedema_blanks, lo, hi in _AGE_BASED:
-        table = age_table(AGE_TABLE_FILES[code])
-        y = measurements[src]
-        with np.errstate(invalid="ignore"):
-            not_positive = y <= 0
-        if oedema_blanks:
-            not_positive |= oed
-        if not_positive.any():  # a measurement <= 0 (or oedema) gives no z-score
-            y = y.copy()
-            y[not_positive] = np.nan
-        at = packed.layout[code]
-        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-            if table.l_is_one:  # (y/M)^1 is y/M and S*1 is S, bit for bit
-                z = y / gathered[at]
-                z -= 1
-                z /= gathered[at + 1]
-            else:
-                z = lms_z(y, gathered[at], gathered[at + 1], gathered[at + 2])
-                if restricted:
-                    restrict_with_table_rows(z, y, rows, table)
-        _round_and_flag(z, rounded, out[zcol], out[ZSCORE_INDICATORS[zcol][1]], lo, hi)
+    # --- §5: LMS z-scores, all eight at once ----------------------------------------------------
+    l_, m_, s_ = lms
+    z = y / m_
+    # L is exactly 1 for zlen (row 0) and zhc (row 4), and (y/M)^1 is y/M bit for bit: no power.
+    np.power(z[1:4], l_[1:4], out=z[1:4])
+    np.power(z[5:], l_[5:], out=z[5:])
+    z -= 1
+    z /= s_ * l_
+    _restrict(z, y, l_, m_, s_)
 
-    z = _weight_for_lenhei(weight, clenhei, meas, age_days, age_mo, csex, oed)
-    _round_and_flag(z, rounded, out["zwfl"], out["fwfl"], -_WFL_FLAG, _WFL_FLAG)
-
-
-def _round_and_flag(z, rounded, z_out, f_out, low, high) -> None:
-    """§8: round to 2 decimals, then flag on the rounded value (NaN stays NaN)."""
+    # --- §8: round, then flag on the rounded value ----------------------------------------------
+    z_out = out[_Z_ROWS]
     if rounded:
-        zr = round_z(z, out=z_out)
+        zr = _round_z(z, out=z_out)
     else:
-        zr = round_z(z)
-        z_out[:] = z
-    with np.errstate(invalid="ignore"):
-        np.logical_or(zr < low, zr > high, out=f_out, casting="unsafe")
-    nan = np.isnan(zr)
-    if nan.any():
-        f_out[nan] = np.nan
+        zr = _round_z(z)
+        z_out[...] = z
+    f_out = out[_F_ROWS]
+    np.logical_or(zr < _FLAG_LOW, zr > _FLAG_HIGH, out=f_out, casting="unsafe")
+    f_out[np.isnan(zr)] = np.nan
 
 
-def _weight_for_lenhei(weight, clenhei, meas, age_days, age_mo, csex, oed):
-    """Weight-for-length or weight-for-height z-score, unrounded (§7)."""
+def _restrict(z, y, l_, m_, s_) -> None:
+    """WHO's restricted LMS beyond ±3 SD, in place, on the rows that use it (§5).
+
+    Beyond +3: ``3 + (y - SD3pos) / (SD3pos - SD2pos)``; below -3:
+    ``-3 + (y - SD3neg) / (SD2neg - SD3neg)``; exactly ±3 is left alone. Few values lie beyond
+    ±3, so the SD curves are evaluated for those only, in anthro's operation order.
+    """
+    hi = np.nonzero((z > 3) & _RESTRICTED[:, None])
+    if hi[0].size:
+        lh, mh, sh = l_[hi], m_[hi], s_[hi]
+        sd3 = calc_sd(lh, mh, sh, 3)
+        z[hi] = 3 + (y[hi] - sd3) / (sd3 - calc_sd(lh, mh, sh, 2))
+    lo = np.nonzero((z < -3) & _RESTRICTED[:, None])
+    if lo[0].size:
+        ll, ml, sl = l_[lo], m_[lo], s_[lo]
+        sd3 = calc_sd(ll, ml, sl, -3)
+        z[lo] = -3 + (y[lo] - sd3) / (calc_sd(ll, ml, sl, -2) - sd3)
+
+
+def _weight_for_lenhei_lms(dest, clenhei, meas, age_days, age_mo, csex, oed, weight) -> None:
+    """Fill ``dest`` (3, c) with the L, M, S of weight-for-length or -height (§7).
+
+    Rows with no valid z-score get NaN. L, M and S are interpolated linearly between the 0.1 cm
+    grid rows exactly as anthro does it, float for float.
+    """
     packed = packed_length_params()
     wfl, wfh = packed.tables["wfl"], packed.tables["wfh"]
     has_age = ~np.isnan(age_days)
     no_age = ~has_age
-    with np.errstate(invalid="ignore"):
-        # Table choice: by age when known; else by the measure; else by the 87 cm rule.
-        use_l = (
-            (has_age & (age_days < 731))
-            | (no_age & (meas == 1))
-            | (no_age & (meas == 0) & (clenhei < 87))
-        )
-        in_range = np.where(
-            use_l,
-            (clenhei >= wfl.min_cm) & (clenhei <= wfl.max_cm),
-            (clenhei >= wfh.min_cm) & (clenhei <= wfh.max_cm),
-        )
-        # Weight <= 0 is deliberately not filtered here (anthro does not either). Rows with no
-        # age, measure or length fail the range test (NaN compares False), so no table is used.
-        valid = in_range & ~np.isnan(csex) & ~oed & ~np.isnan(weight) & (no_age | (age_mo < 60))
-    # Interpolate between the 0.1 cm grid rows exactly as anthro does (float for float):
-    # low = trunc(10x)/10, up = trunc(10x + 1)/10, diff = (x - low)/0.1.
+    # Table choice: by age when known; else by the measure; else by the 87 cm rule.
+    use_l = (
+        (has_age & (age_days < 731))
+        | (no_age & (meas == 1))
+        | (no_age & (meas == 0) & (clenhei < 87))
+    )
+    in_range = np.where(
+        use_l,
+        (clenhei >= wfl.min_cm) & (clenhei <= wfl.max_cm),
+        (clenhei >= wfh.min_cm) & (clenhei <= wfh.max_cm),
+    )
+    # Weight <= 0 is deliberately not filtered here (anthro does not either). Rows with no age,
+    # measure or length fail the range test (NaN compares False), so no table is used.
+    valid = in_range & ~np.isnan(csex) & ~oed & ~np.isnan(weight) & (no_age | (age_mo < 60))
+    # low = trunc(10x)/10, up = trunc(10x + 1)/10, diff = (x - low)/0.1, as in anthro.
     x10 = clenhei * 10
     low_key = np.trunc(x10)
     diff = (clenhei - low_key / 10) / 0.1
-    interp = diff > 0  # NaN -> False
     step = np.trunc(x10 + 1) - low_key  # 1, except in float corner cases
     first = np.where(use_l, wfl.first_key, wfh.first_key)
     n_keys = np.where(use_l, wfl.n_keys, wfh.n_keys)
@@ -288,12 +300,10 @@ def _weight_for_lenhei(weight, clenhei, meas, age_days, age_mo, csex, oed):
     ok = np.flatnonzero(valid)
     lo[ok] = (base[ok] + (csex[ok] - 1) * n_keys[ok] + low_key[ok] - first[ok]).astype(np.intp)
     # Without interpolation the upper row is the lower one, so X_lo + 0 * (X_up - X_lo) == X_lo.
-    up = lo + np.where(interp & valid, step, 0).astype(np.intp)
-    p_lo = packed.params.take(lo, axis=1)
-    p_up = packed.params.take(up, axis=1)
-    p_up -= p_lo
-    p_up *= diff
-    p_lo += p_up
-    l_, m_, s_ = p_lo
-    z = lms_z(weight, l_, m_, s_)
-    return restrict_with_lms(z, weight, l_, m_, s_)
+    up = lo + np.where(valid & (diff > 0), step, 0).astype(np.intp)
+    params = packed.params
+    dest[...] = params.take(lo, axis=1)
+    upper = params.take(up, axis=1)
+    upper -= dest
+    upper *= diff
+    dest += upper

@@ -203,7 +203,8 @@ def test_length_zero_gives_infinite_bmi_and_a_flagged_infinite_zbmi():
         ({"sex": 1, "oedema": ["n", "maybe"]}, r"oedema: unrecognised code 'maybe' at index 1"),
         ({"sex": 1, "age": [3, -1]}, r"age must be >= 0; got -1.0 at index 1"),
         ({"sex": 1, "weight_kg": ["7", "7,5"]}, r"weight_kg must be numeric; got '7,5' at index 1"),
-        ({"sex": [1, 2], "weight_kg": [7, 8, 9]}, r"inputs have different lengths: sex has 2, weight_kg has 3"),
+        ({"sex": [1, 2], "weight_kg": [7, 8, 9]},
+         r"inputs have different lengths: sex has 2, weight_kg has 3"),
     ],
 )
 def test_bad_input_raises_naming_input_index_and_value(kwargs, message):
@@ -324,13 +325,13 @@ def test_flag_thresholds_are_strict_and_asymmetric_for_weight(col, arg, z_in, fl
     code = "lhfa" if col == "zlen" else "wfa"
     t = tables.age_table(tables.AGE_TABLE_FILES[code])
     row = 200
-    l, m, s = t.l[row], t.m[row], t.s[row]
+    l_, m, s = t.l[row], t.m[row], t.s[row]
     z_in = np.array(z_in)
     if code == "lhfa":
         y = m * (1 + s * z_in)
     else:  # invert the restricted LMS beyond +-3
-        sd3p, sd2p = calc_sd(l, m, s, 3), calc_sd(l, m, s, 2)
-        sd3n, sd2n = calc_sd(l, m, s, -3), calc_sd(l, m, s, -2)
+        sd3p, sd2p = calc_sd(l_, m, s, 3), calc_sd(l_, m, s, 2)
+        sd3n, sd2n = calc_sd(l_, m, s, -3), calc_sd(l_, m, s, -2)
         y = np.where(z_in > 0, sd3p + (z_in - 3) * (sd3p - sd2p), sd3n + (z_in + 3) * (sd2n - sd3n))
     r = anthro_zscores(1, 200, measure="l", **{arg: y})
     assert r[col.replace("z", "f", 1)].tolist() == flag
