@@ -210,7 +210,8 @@ def _compute(csex, age, age_in_months, meas, oed, inputs, rounded, out, cmeasure
     y[7] = inputs["subskin"]
     not_positive = y <= 0  # §6: a measurement <= 0 gives no age-based z-score ...
     not_positive[2] = False  # ... but weight-for-length/height keeps it (§7)
-    y[not_positive] = np.nan
+    if not_positive.any():
+        y[not_positive] = np.nan
     y[1, oed] = np.nan  # oedema: no weight-for-age ...
     y[3, oed] = np.nan  # ... nor BMI-for-age (weight-for-length/height: see its validity)
 
@@ -252,16 +253,17 @@ def _restrict(z, y, l_, m_, s_) -> None:
     ``-3 + (y - SD3neg) / (SD2neg - SD3neg)``; exactly ±3 is left alone. Few values lie beyond
     ±3, so the SD curves are evaluated for those only, in anthro's operation order.
     """
-    hi = np.nonzero((z > 3) & _RESTRICTED[:, None])
-    if hi[0].size:
-        lh, mh, sh = l_[hi], m_[hi], s_[hi]
-        sd3 = calc_sd(lh, mh, sh, 3)
-        z[hi] = 3 + (y[hi] - sd3) / (sd3 - calc_sd(lh, mh, sh, 2))
-    lo = np.nonzero((z < -3) & _RESTRICTED[:, None])
-    if lo[0].size:
-        ll, ml, sl = l_[lo], m_[lo], s_[lo]
-        sd3 = calc_sd(ll, ml, sl, -3)
-        z[lo] = -3 + (y[lo] - sd3) / (calc_sd(ll, ml, sl, -2) - sd3)
+    beyond = np.abs(z) > 3
+    beyond &= _RESTRICTED[:, None]
+    hit = np.nonzero(beyond)
+    if not hit[0].size:
+        return
+    zh, yh, lh, mh, sh = z[hit], y[hit], l_[hit], m_[hit], s_[hit]
+    sign = np.where(zh > 0, 1.0, -1.0)
+    sd3 = calc_sd(lh, mh, sh, 3 * sign)
+    sd2 = calc_sd(lh, mh, sh, 2 * sign)
+    # +3 + (y - SD3pos) / (SD3pos - SD2pos), or -3 + (y - SD3neg) / (SD2neg - SD3neg)
+    z[hit] = np.where(sign > 0, 3 + (yh - sd3) / (sd3 - sd2), -3 + (yh - sd3) / (sd2 - sd3))
 
 
 def _weight_for_lenhei_lms(dest, clenhei, meas, age_days, age_mo, csex, oed, weight) -> None:

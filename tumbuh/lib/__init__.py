@@ -1,0 +1,1 @@
+"""Small shared helpers with no Django models: environment, database URL, dates, catalogues."""

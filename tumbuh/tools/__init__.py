@@ -1,0 +1,1 @@
+"""Alat ("tools"): stand-alone helpers for health workers, such as the z-score calculator."""
