@@ -7,6 +7,7 @@ Arrays in, arrays out. Public API:
   categories with their Indonesian and English labels.
 - :func:`weight_gain_status` - N/T/O/B, 2T and BGM between consecutive weighings (KBM rules).
 - :func:`age_in_days`, :func:`completed_months` - ages from dates.
+- :func:`pregnancy_status` - risiko KEK, KEK and anaemia of pregnant women.
 - :func:`standardize_sex`, :func:`standardize_measure`, :func:`standardize_oedema`,
   :func:`round_z` - the edge helpers, for callers that report bad cells instead of failing.
 - :data:`METHOD_VERSION` / :func:`method_version` - stored with every result, so rows can be
@@ -16,6 +17,7 @@ Arrays in, arrays out. Public API:
 from ._validation import standardize_measure, standardize_oedema, standardize_sex
 from .dates import age_in_days, completed_months
 from .lms import round_z
+from .maternal import pregnancy_status
 from .permenkes import (
     CATEGORIES,
     PERMENKES_COLUMNS,
@@ -57,6 +59,7 @@ __all__ = [
     "method_version",
     "permenkes_label",
     "permenkes_status",
+    "pregnancy_status",
     "round_z",
     "standardize_measure",
     "standardize_oedema",

@@ -57,28 +57,55 @@ def _code_array(values, n: int, name: str):
     return arr
 
 
+def _map_key(raw: str, mapping: dict, missing_value):
+    """(value, is_invalid) of one text code, after trimming and lower-casing."""
+    key = raw.strip().lower()
+    if key not in mapping:
+        key = _as_number_text(key)
+    if key in mapping:
+        return mapping[key], False
+    return missing_value, key not in _MISSING_TEXT
+
+
+_ASCII_TABLES: dict = {}
+
+
+def _ascii_table(mapping: dict, missing_value, dtype):
+    """Lookup tables by code point for one-character codes (built once per mapping)."""
+    key = (id(mapping), np.dtype(dtype).str)
+    if key not in _ASCII_TABLES:
+        values = np.empty(128, dtype=dtype)
+        bad = np.zeros(128, dtype=bool)
+        for cp in range(128):
+            values[cp], bad[cp] = _map_key(chr(cp) if cp else "", mapping, missing_value)
+        _ASCII_TABLES[key] = (values, bad)
+    return _ASCII_TABLES[key]
+
+
 def _map_text(arr: np.ndarray, mapping: dict, missing_value, dtype):
     """Map a text/object array through ``mapping`` after trimming and lower-casing.
 
-    Works on the unique values only, so it costs one sort, not one Python call per row.
-    Returns (mapped values, invalid mask).
+    One-character text (the usual "l", "h", "y", "n", "1", "2") goes through a code-point lookup
+    table; anything else through its unique values, so it costs one sort, not one Python call
+    per row. Returns (mapped values, invalid mask).
     """
-    # str() of None and NaN is "None" and "nan": both land in _MISSING_TEXT below.
+    if arr.dtype.kind == "U" and arr.dtype.itemsize == 4:
+        cp = arr.view(np.uint32)
+        ascii_ = cp < 128
+        values, bad = _ascii_table(mapping, missing_value, dtype)
+        idx = np.where(ascii_, cp, 0)
+        out, invalid = values[idx], bad[idx]
+        if not ascii_.all():
+            out[~ascii_] = missing_value
+            invalid |= ~ascii_
+        return out, invalid
+    # str() of None and NaN is "None" and "nan": both land in _MISSING_TEXT.
     keys = arr.astype(str)
     uniq, inverse = np.unique(keys, return_inverse=True)
     mapped = np.empty(len(uniq), dtype=dtype)
     bad = np.zeros(len(uniq), dtype=bool)
     for j, raw in enumerate(uniq):
-        key = str(raw).strip().lower()
-        if key not in mapping:
-            key = _as_number_text(key)
-        if key in mapping:
-            mapped[j] = mapping[key]
-        elif key in _MISSING_TEXT:
-            mapped[j] = missing_value
-        else:
-            mapped[j] = missing_value
-            bad[j] = True
+        mapped[j], bad[j] = _map_key(str(raw), mapping, missing_value)
     return mapped[inverse], bad[inverse]
 
 

@@ -27,6 +27,13 @@ class GrowthRules:
     review_min_days: int
     review_max_days: int
     bgm_waz_below: float
+    risiko_kek_muac_below_cm: float
+    kek_bmi_below: float
+    kek_measured_before_weeks: float
+    anemia_hb_below_g_dl: float
+    z_jump: float
+    z_jump_within_days: int
+    length_shrink_cm: float
 
 
 def _parse(data: dict, origin: str) -> GrowthRules:
@@ -36,6 +43,16 @@ def _parse(data: dict, origin: str) -> GrowthRules:
         max_age = int(data["kbm"]["max_age_months"])
         wg = data["weight_gain"]
         bgm = float(data["bgm"]["waz_below"])
+        preg = {k: float(v) for k, v in data["pregnancy"].items()}
+        plaus = data["plausibility"]
+        plausibility = {
+            "z_jump": float(plaus["z_jump"]),
+            "z_jump_within_days": int(plaus["z_jump_within_days"]),
+            "length_shrink_cm": float(plaus["length_shrink_cm"]),
+        }
+        pregnancy = {k: preg[k] for k in (
+            "risiko_kek_muac_below_cm", "kek_bmi_below", "kek_measured_before_weeks",
+            "anemia_hb_below_g_dl")}  # fmt: skip
     except (KeyError, TypeError, ValueError) as exc:
         raise ValueError(f"{origin}: missing or invalid rule {exc}") from None
     if not kbm or min(kbm) < 1:
@@ -52,6 +69,8 @@ def _parse(data: dict, origin: str) -> GrowthRules:
         review_min_days=int(wg["review_min_days"]),
         review_max_days=int(wg["review_max_days"]),
         bgm_waz_below=bgm,
+        **pregnancy,
+        **plausibility,
     )
 
 

@@ -160,26 +160,27 @@ Z_ROW_TABLES = ("lhfa", "wfa", None, "bfa", "hcfa", "acfa", "tsfa", "ssfa")
 
 @dataclass(frozen=True)
 class PackedAgeParams:
-    """Every age-keyed L, M and S in one (3 * 8, 2*1827+1) array.
+    """Every age-keyed L, M and S in one (3 * k, 2*1827+1) array.
 
-    Rows ``k``, ``8 + k`` and ``16 + k`` hold L, M and S of z-score row ``k`` (anthro's order,
-    :data:`Z_ROW_TABLES`); the weight-for-length row is NaN (it is interpolated by length). One
-    ``take(rows, axis=1)`` gathers every parameter for a block of children at once, several times
-    faster than gathering each separately.
+    With all eight rows, rows ``r``, ``8 + r`` and ``16 + r`` hold L, M and S of z-score row
+    ``r`` (anthro's order, :data:`Z_ROW_TABLES`); the weight-for-length row is NaN (it is
+    interpolated by length). One ``take(rows, axis=1)`` gathers every parameter for a block of
+    children at once, several times faster than gathering each separately.
     """
 
     params: np.ndarray
 
 
 @cache
-def packed_age_params() -> PackedAgeParams:
+def packed_age_params(k: int = len(Z_ROW_TABLES)) -> PackedAgeParams:
+    """Parameters of the first ``k`` z-score rows (L rows, then M rows, then S rows)."""
     size = 2 * N_AGE_DAYS + 1
-    params = np.full((3, len(Z_ROW_TABLES), size), np.nan)
-    for k, code in enumerate(Z_ROW_TABLES):
+    params = np.full((3, k, size), np.nan)
+    for row, code in enumerate(Z_ROW_TABLES[:k]):
         if code is not None:
             t = age_table(AGE_TABLE_FILES[code])
-            params[0, k], params[1, k], params[2, k] = t.l, t.m, t.s
-    return PackedAgeParams(params=params.reshape(3 * len(Z_ROW_TABLES), size).copy())
+            params[0, row], params[1, row], params[2, row] = t.l, t.m, t.s
+    return PackedAgeParams(params=params.reshape(3 * k, size))
 
 
 @dataclass(frozen=True)

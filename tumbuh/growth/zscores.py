@@ -46,7 +46,7 @@ ZSCORE_INDICATORS = {
 _FLAG_LOW = np.array([-6.0, -6.0, -5.0, -5.0, -5.0, -5.0, -5.0, -5.0])[:, None]
 _FLAG_HIGH = np.array([6.0, 5.0, 5.0, 5.0, 5.0, 5.0, 5.0, 5.0])[:, None]
 #: Rows of the z block that use the restricted LMS beyond ±3 SD (§5): all but zlen and zhc.
-_RESTRICTED = np.array([False, True, True, True, False, True, True, True])
+_RESTRICTED_ROWS = (slice(1, 4), slice(5, 8))
 #: Numeric output columns (all but cmeasure), stored as rows of one (20, n) array.
 _NUMERIC_COLUMNS = tuple(c for c in ANTHRO_COLUMNS if c != "cmeasure")
 _ROW = {c: i for i, c in enumerate(_NUMERIC_COLUMNS)}
@@ -150,7 +150,14 @@ def anthro_zscores(
         "triskin": v.as_float_array(triskin_mm, "triskin_mm", n),
         "subskin": v.as_float_array(subskin_mm, "subskin_mm", n),
     }
+    # Only the leading z rows whose measurements were given are computed; the others are NaN.
+    given = [lenhei_cm, weight_kg, None, None, headc_cm, armc_cm, triskin_mm, subskin_mm]
+    k = max((i + 1 for i, value in enumerate(given) if value is not None), default=0)
+    if weight_kg is not None or lenhei_cm is not None:
+        k = max(k, 4)  # length, weight, weight-for-length and BMI go together
     block = np.empty((len(_NUMERIC_COLUMNS), n), dtype=np.float64)
+    block[_Z_ROWS][k:] = np.nan
+    block[_F_ROWS][k:] = np.nan
     cmeasure = np.empty(n, dtype=np.int8)
     # Large inputs go through in cache-sized blocks: the same arithmetic, fewer memory stalls.
     # NaN, infinities and 0 ** negative are expected (they mean "no z-score"): no warnings.
@@ -159,15 +166,19 @@ def anthro_zscores(
             sl = slice(start, start + _CHUNK_ROWS)
             _compute(
                 csex[sl], age[sl], age_in_months, meas[sl], oed[sl],
-                {k: a[sl] for k, a in inputs.items()}, rounded, block[:, sl], cmeasure[sl],
+                {name: a[sl] for name, a in inputs.items()}, rounded, block[:, sl],
+                cmeasure[sl], k,
             )  # fmt: skip
     out = {c: block[i] for i, c in enumerate(_NUMERIC_COLUMNS)}
     out["cmeasure"] = _MEASURE_TEXT[cmeasure]
     return {k: out[k] for k in ANTHRO_COLUMNS}
 
 
-def _compute(csex, age, age_in_months, meas, oed, inputs, rounded, out, cmeasure) -> None:
-    """Fill ``out`` (a (20, c) view: one row per numeric anthro column) for one block of rows."""
+def _compute(csex, age, age_in_months, meas, oed, inputs, rounded, out, cmeasure, k=8) -> None:
+    """Fill ``out`` (a (20, c) view: one row per numeric anthro column) for one block of rows.
+
+    Only the first ``k`` z-scores (anthro's order) are computed; the caller set the rest to NaN.
+    """
     n = csex.shape[0]
     row = _ROW
     # --- §2: age ------------------------------------------------------------------------------
@@ -199,30 +210,30 @@ def _compute(csex, age, age_in_months, meas, oed, inputs, rounded, out, cmeasure
     np.divide(weight, cbmi, out=cbmi)
 
     # --- the measurement behind each z-score, one row each (anthro's column order) -------------
-    y = np.empty((8, n))
-    y[0] = clenhei
-    y[1] = weight
-    y[2] = weight
-    y[3] = cbmi
-    y[4] = inputs["headc"]
-    y[5] = inputs["armc"]
-    y[6] = inputs["triskin"]
-    y[7] = inputs["subskin"]
+    if k == 0:
+        return
+    sources = (clenhei, weight, weight, cbmi, inputs["headc"], inputs["armc"],
+               inputs["triskin"], inputs["subskin"])  # fmt: skip
+    y = np.empty((k, n))
+    for i in range(k):
+        y[i] = sources[i]
     not_positive = y <= 0  # §6: a measurement <= 0 gives no age-based z-score ...
-    not_positive[2] = False  # ... but weight-for-length/height keeps it (§7)
+    if k > 2:
+        not_positive[2] = False  # ... but weight-for-length/height keeps it (§7)
     if not_positive.any():
         y[not_positive] = np.nan
-    y[1, oed] = np.nan  # oedema: no weight-for-age ...
-    y[3, oed] = np.nan  # ... nor BMI-for-age (weight-for-length/height: see its validity)
+    if oed.any():
+        y[1:4:2, oed] = np.nan  # oedema: no weight-for-age nor BMI-for-age (WFL: its validity)
 
     # --- §6: L, M, S of every age-based table, gathered in one take ----------------------------
     age_ok = (age_mo < 60) & (age_days <= N_AGE_DAYS - 1) & ~np.isnan(csex)  # NaN -> False
     rows = np.full(n, 2 * N_AGE_DAYS, dtype=np.intp)  # the all-NaN row
     ok = np.flatnonzero(age_ok)
     rows[ok] = ((csex[ok] - 1) * N_AGE_DAYS + age_days[ok]).astype(np.intp)
-    lms = packed_age_params().params.take(rows, axis=1).reshape(3, 8, n)
+    lms = packed_age_params(k).params.take(rows, axis=1).reshape(3, k, n)
     # --- §7: weight-for-length/height: L, M, S interpolated by length, into row 2 --------------
-    _weight_for_lenhei_lms(lms[:, 2], clenhei, meas, age_days, age_mo, csex, oed, weight)
+    if k > 2:
+        _weight_for_lenhei_lms(lms[:, 2], clenhei, meas, age_days, age_mo, csex, oed, weight)
 
     # --- §5: LMS z-scores, all eight at once ----------------------------------------------------
     l_, m_, s_ = lms
@@ -235,15 +246,17 @@ def _compute(csex, age, age_in_months, meas, oed, inputs, rounded, out, cmeasure
     _restrict(z, y, l_, m_, s_)
 
     # --- §8: round, then flag on the rounded value ----------------------------------------------
-    z_out = out[_Z_ROWS]
+    z_out = out[_Z_ROWS][:k]
     if rounded:
         zr = _round_z(z, out=z_out)
     else:
         zr = _round_z(z)
         z_out[...] = z
-    f_out = out[_F_ROWS]
-    np.logical_or(zr < _FLAG_LOW, zr > _FLAG_HIGH, out=f_out, casting="unsafe")
-    f_out[np.isnan(zr)] = np.nan
+    flagged = zr < _FLAG_LOW[:k]
+    flagged |= zr > _FLAG_HIGH[:k]
+    f_out = out[_F_ROWS][:k]
+    f_out[...] = flagged
+    np.copyto(f_out, np.nan, where=np.isnan(zr))
 
 
 def _restrict(z, y, l_, m_, s_) -> None:
@@ -253,17 +266,21 @@ def _restrict(z, y, l_, m_, s_) -> None:
     ``-3 + (y - SD3neg) / (SD2neg - SD3neg)``; exactly ±3 is left alone. Few values lie beyond
     ±3, so the SD curves are evaluated for those only, in anthro's operation order.
     """
-    beyond = np.abs(z) > 3
-    beyond &= _RESTRICTED[:, None]
-    hit = np.nonzero(beyond)
-    if not hit[0].size:
-        return
-    zh, yh, lh, mh, sh = z[hit], y[hit], l_[hit], m_[hit], s_[hit]
-    sign = np.where(zh > 0, 1.0, -1.0)
-    sd3 = calc_sd(lh, mh, sh, 3 * sign)
-    sd2 = calc_sd(lh, mh, sh, 2 * sign)
-    # +3 + (y - SD3pos) / (SD3pos - SD2pos), or -3 + (y - SD3neg) / (SD2neg - SD3neg)
-    z[hit] = np.where(sign > 0, 3 + (yh - sd3) / (sd3 - sd2), -3 + (yh - sd3) / (sd2 - sd3))
+    for rows in _RESTRICTED_ROWS:
+        zz = z[rows].reshape(-1)  # contiguous rows of a C-ordered block: views
+        if not zz.size:
+            continue
+        hit = np.flatnonzero(np.abs(zz) > 3)
+        if not hit.size:
+            continue
+        zh = zz[hit]
+        yh = y[rows].reshape(-1)[hit]
+        lh, mh, sh = (p[rows].reshape(-1)[hit] for p in (l_, m_, s_))
+        sign = np.where(zh > 0, 1.0, -1.0)
+        sd3 = calc_sd(lh, mh, sh, 3 * sign)
+        sd2 = calc_sd(lh, mh, sh, 2 * sign)
+        # +3 + (y - SD3pos) / (SD3pos - SD2pos), or -3 + (y - SD3neg) / (SD2neg - SD3neg)
+        zz[hit] = np.where(sign > 0, 3 + (yh - sd3) / (sd3 - sd2), -3 + (yh - sd3) / (sd2 - sd3))
 
 
 def _weight_for_lenhei_lms(dest, clenhei, meas, age_days, age_mo, csex, oed, weight) -> None:

@@ -89,7 +89,11 @@ def test_rules_come_from_versioned_configuration():
     custom = _parse(
         {"version": "x", "kbm": {"grams_by_month": {"1": 800, "7": 400}, "max_age_months": 12},
          "weight_gain": {"review_min_days": 20, "review_max_days": 45},
-         "bgm": {"waz_below": -2.0}}, "test"
+         "bgm": {"waz_below": -2.0},
+         "pregnancy": {"risiko_kek_muac_below_cm": 23.5, "kek_bmi_below": 18.5,
+                       "kek_measured_before_weeks": 12, "anemia_hb_below_g_dl": 11},
+         "plausibility": {"z_jump": 2, "z_jump_within_days": 120, "length_shrink_cm": 1}},
+        "test"
     )  # fmt: skip
     assert custom.kbm_g.tolist() == [800] * 7 + [400] * 6
     r = judge(weight_kg=[9.3], previous_weight_kg=[9.0], age_months=[7], rules=custom)
@@ -115,3 +119,21 @@ def test_completed_months_count_calendar_months(birth, on, months):
 
 def test_completed_months_of_a_missing_date_is_missing():
     assert np.isnan(completed_months(["2024-01-01", "NaT"], ["NaT", "2024-05-01"])).all()
+
+
+def test_pregnancy_status_follows_the_thresholds_in_the_rules():
+    from tumbuh.growth import pregnancy_status
+
+    r = pregnancy_status(
+        muac_cm=[23.4, 23.5, np.nan, 25.0],
+        hb_g_dl=[10.9, 11.0, 12.0, np.nan],
+        weight_kg=[40.0, 50.0, 60.0, 45.0],
+        height_cm=[150.0, 150.0, 150.0, 160.0],
+        gestational_weeks=[10, 10, 30, 20],
+        pre_pregnancy_bmi=[np.nan, np.nan, np.nan, 17.0],
+    )
+    assert r["risiko_kek"][:2].tolist() == [1.0, 0.0] and np.isnan(r["risiko_kek"][2])
+    assert r["anemia"][:3].tolist() == [1.0, 0.0, 0.0] and np.isnan(r["anemia"][3])
+    # 40 kg / 1.5 m² = 17.8 in trimester 1: KEK; 22.2: not; week 30 BMI says nothing; the
+    # pre-pregnancy BMI decides when it is known.
+    assert r["kek"][:2].tolist() == [1.0, 0.0] and np.isnan(r["kek"][2]) and r["kek"][3] == 1.0

@@ -459,3 +459,46 @@ def test_missing_in_gives_missing_out(children, blank):
     }[blank]  # fmt: skip
     for col in depends:
         assert np.isnan(r[col]).all(), col
+
+
+def test_one_character_codes_take_the_fast_path_with_the_same_meaning():
+    """'<U1' arrays are mapped by code point; longer text by its unique values: same result."""
+    codes = ["l", "h", "L", "H", "", " l", "x", "é"]
+    fast = growth.standardize_measure(np.array(codes[:5] + [""], dtype="<U1"))
+    slow = growth.standardize_measure(np.array(codes[:5] + [""], dtype=object))
+    assert fast[0].tolist() == slow[0].tolist() == [1, 2, 1, 2, 0, 0]
+    assert not fast[1].any()
+    assert growth.standardize_measure(np.array(["x", "é"], dtype="<U1"))[1].tolist() == [
+        True, True]  # fmt: skip
+    assert growth.standardize_oedema(np.array(["y", "1", "n", "2", ""], dtype="<U1"))[
+        0].tolist() == [True, True, False, False, False]  # fmt: skip
+    assert growth.standardize_sex(np.array(["m", "F", "1", "2", ""], dtype="<U1"))[0][
+        :4].tolist() == [1, 2, 1, 2]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "given",
+    [("weight_kg",), ("lenhei_cm",), ("weight_kg", "lenhei_cm", "headc_cm"), ("armc_cm",),
+     ("subskin_mm",), ()],
+)  # fmt: skip
+def test_indicators_without_input_are_skipped_without_changing_the_others(given):
+    rng = np.random.default_rng(4)
+    n = 300
+    full = dict(
+        weight_kg=rng.uniform(3, 20, n), lenhei_cm=rng.uniform(48, 115, n),
+        headc_cm=rng.uniform(33, 52, n), armc_cm=rng.uniform(10, 18, n),
+        triskin_mm=rng.uniform(4, 15, n), subskin_mm=rng.uniform(3, 12, n),
+    )  # fmt: skip
+    sex, age = rng.integers(1, 3, n), rng.uniform(91, 1800, n)
+    measure = np.where(age < 731, "l", "h")
+    everything = anthro_zscores(sex, age, measure=measure, **full)
+    partial = anthro_zscores(sex, age, measure=measure, **{k: full[k] for k in given})
+    inputs_of = {"zlen": "lenhei_cm", "zwei": "weight_kg", "zhc": "headc_cm", "zac": "armc_cm",
+                 "zts": "triskin_mm", "zss": "subskin_mm"}  # fmt: skip
+    for zcol, arg in inputs_of.items():
+        fcol = growth.ZSCORE_INDICATORS[zcol][1]
+        if arg in given:
+            assert_array_equal(partial[zcol], everything[zcol])
+            assert_array_equal(partial[fcol], everything[fcol])
+        else:
+            assert np.isnan(partial[zcol]).all() and np.isnan(partial[fcol]).all(), zcol
