@@ -54,8 +54,18 @@ INSTALLED_APPS = [
     # Before staticfiles, so that `runserver` serves static files the way production does.
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # tumbuh's apps, one per domain (docs/architecture in the repository's docs/).
+    "tumbuh.areas",
+    "tumbuh.accounts",
+    "tumbuh.registry",
+    "tumbuh.monitoring",
     "tumbuh.tools",
 ]
+
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "accounts:login"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

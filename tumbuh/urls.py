@@ -7,6 +7,10 @@ from tumbuh import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("akun/", include("tumbuh.accounts.urls")),
+    path("wilayah/", include("tumbuh.areas.urls")),
+    path("registrasi/", include("tumbuh.registry.urls")),
+    path("posyandu/", include("tumbuh.monitoring.urls")),
     path("alat/", include("tumbuh.tools.urls")),
     # set_language: the language switch in the page header posts here.
     path("i18n/", include("django.conf.urls.i18n")),

@@ -53,7 +53,7 @@ _ROW = {c: i for i, c in enumerate(_NUMERIC_COLUMNS)}
 _Z_ROWS = slice(_ROW["zlen"], _ROW["fss"] + 1, 2)  # zlen, zwei, ... (anthro alternates z, f)
 _F_ROWS = slice(_ROW["flen"], _ROW["fss"] + 1, 2)
 #: Rows per block for large inputs (keeps the temporaries in the CPU cache).
-_CHUNK_ROWS = 16384
+_CHUNK_ROWS = 8192
 _MEASURE_TEXT = np.array(["", "l", "h"])
 
 

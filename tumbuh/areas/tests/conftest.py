@@ -7,6 +7,15 @@ from tumbuh.areas import services
 from tumbuh.areas.models import Area
 
 
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """These tests read the messages' English source text; other apps' tests cover Indonesian."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def balikpapan(db) -> Area:
     """Kota Balikpapan (64.71) with its province, kecamatan, kelurahan and boundaries."""

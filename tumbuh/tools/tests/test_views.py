@@ -107,7 +107,8 @@ def test_it_refuses_other_methods(client):
 
 
 def test_the_home_page_links_to_the_calculator(client):
-    page = client.get(reverse("home")).content.decode()
+    """The home page needs a log-in; the log-in page it sends visitors to links the calculator."""
+    page = client.get(reverse("home"), follow=True).content.decode()
     assert f'href="{URL}"' in page
 
 

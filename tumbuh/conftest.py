@@ -1,0 +1,17 @@
+"""Fixtures shared by every app's tests."""
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Tests log in a dozen users; the production hasher would spend seconds on each."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def cast(db):
+    """The shared cast (tumbuh/testcast.py): one user per role on side A and side B."""
+    from tumbuh.testcast import build_cast
+
+    return build_cast()
