@@ -101,6 +101,8 @@ def _map_text(arr: np.ndarray, mapping: dict, missing_value, dtype):
         return out, invalid
     # str() of None and NaN is "None" and "nan": both land in _MISSING_TEXT.
     keys = arr.astype(str)
+    if keys.dtype.itemsize == 4:  # every value is one character (or empty) after all
+        return _map_text(keys, mapping, missing_value, dtype)
     uniq, inverse = np.unique(keys, return_inverse=True)
     mapped = np.empty(len(uniq), dtype=dtype)
     bad = np.zeros(len(uniq), dtype=bool)
