@@ -2,33 +2,20 @@
 
 import datetime as dt
 from urllib.parse import quote
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.conf import settings
 from django.shortcuts import resolve_url
 from django.urls import reverse
 
 from tumbuh.monitoring.models import PosyanduSession
 from tumbuh.monitoring.services import MeasurementInput, record_measurement, record_pregnancy_check
+from tumbuh.monitoring.tests.conftest import NOW, TODAY  # noqa: F401
 from tumbuh.registry.models import Child
 
-# Noon in Balikpapan: the server's date and the local date agree.
-NOW = dt.datetime(2025, 6, 16, 12, 0, tzinfo=ZoneInfo("Asia/Makassar"))
-TODAY = NOW.date()
+pytestmark = pytest.mark.usefixtures("frozen_now")
 
 
-@pytest.fixture(autouse=True)
-def frozen_now():
-    with time_machine.travel(NOW, tick=False):
-        yield
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    # The cast creates a dozen users; the default hasher makes that take seconds.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -2,29 +2,18 @@
 
 import datetime as dt
 import re
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from tumbuh.monitoring.models import ChildMeasurement
 from tumbuh.monitoring.services import MeasurementInput, record_measurement
+from tumbuh.monitoring.tests.conftest import NOW, TODAY  # noqa: F401
 from tumbuh.registry.models import Child
 
-NOW = dt.datetime(2025, 6, 16, 12, 0, tzinfo=ZoneInfo("Asia/Makassar"))
-TODAY = NOW.date()
+pytestmark = pytest.mark.usefixtures("frozen_now")
 
 
-@pytest.fixture(autouse=True)
-def frozen_now():
-    with time_machine.travel(NOW, tick=False):
-        yield
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def url(child):
