@@ -3,6 +3,7 @@
 Arrays in, arrays out. Public API:
 
 - :func:`anthro_zscores` - every output of WHO anthro's ``anthro_zscores``, exactly.
+- :func:`anthro_prevalence` - WHO anthro's ``anthro_prevalence`` table (all four designs).
 - :func:`permenkes_status`, :func:`classify`, :func:`permenkes_label` - Permenkes 2/2020
   categories with their Indonesian and English labels.
 - :func:`weight_gain_status` - N/T/O/B, 2T and BGM between consecutive weighings (KBM rules).
@@ -27,6 +28,7 @@ from .permenkes import (
     permenkes_label,
     permenkes_status,
 )
+from .prevalence import PREVALENCE_INDICATORS, anthro_prevalence, student_t_quantile
 from .rules import GrowthRules, load_rules
 from .version import ENGINE_VERSION, METHOD_VERSION, method_version
 from .weight_gain import STATUS_CODES, weight_gain_status
@@ -47,11 +49,13 @@ __all__ = [
     "METHOD_VERSION",
     "PERMENKES_COLUMNS",
     "PERMENKES_INDICES",
+    "PREVALENCE_INDICATORS",
     "SEVERITY",
     "STATUS_CODES",
     "ZSCORE_INDICATORS",
     "GrowthRules",
     "age_in_days",
+    "anthro_prevalence",
     "anthro_zscores",
     "classify",
     "completed_months",
@@ -64,5 +68,6 @@ __all__ = [
     "standardize_measure",
     "standardize_oedema",
     "standardize_sex",
+    "student_t_quantile",
     "weight_gain_status",
 ]
