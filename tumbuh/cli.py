@@ -20,6 +20,7 @@ BATCH_COMMANDS: dict[str, tuple[str, str]] = {
         "tumbuh.batch.zscore",
         "WHO z-scores, flags and Permenkes 2/2020 status for every row of a file",
     ),
+    "prevalence": ("tumbuh.batch.prevalence", "WHO anthro prevalence table (all rows of a file)"),
 }
 
 HELP_ARGUMENTS = ([], ["help"], ["-h"], ["--help"])
