@@ -13,12 +13,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
+from tumbuh.lib.forms import DateInput, DecimalCommaField
+from tumbuh.lib.forms import in_range as _in_range
+from tumbuh.lib.forms import to_float as _float
 from tumbuh.monitoring.models import ChildMeasurement, Measure, PregnancyCheck
 from tumbuh.monitoring.services import MeasurementInput
-from tumbuh.tools.forms import DateInput, DecimalCommaField
 
 #: From this age (days) a child is measured standing (WHO: 24 months = 731 days).
 HEIGHT_FROM_DAYS = 731
@@ -30,22 +31,6 @@ def _limits(model, name) -> tuple[Decimal, Decimal]:
     high = next(v.limit_value for v in field.validators if isinstance(v, MaxValueValidator))
     return Decimal(str(low)), Decimal(str(high))
 
-
-def _in_range(value, limits, message):
-    if value is None:
-        return None
-    low, high = limits
-    if not low <= value <= high:
-        raise ValidationError(
-            message,
-            code="out_of_range",
-            params={"low": number_format(low), "high": number_format(high)},
-        )
-    return value
-
-
-def _float(value):
-    return None if value is None else float(value)
 
 
 class _Form(forms.Form):

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tumbuh.accounts.scope import posyandu_for
 from tumbuh.areas.models import Area
-from tumbuh.tools.forms import DecimalCommaField
+from tumbuh.lib.forms import DecimalCommaField
 
 from . import nik as nik_rules
 from . import services
