@@ -9,34 +9,48 @@ completeness test at the bottom fails when a new URL is added without a row here
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+import importlib
+import pkgutil
 
 import pytest
 from django.urls import get_resolver, reverse
 
 from tumbuh.monitoring.models import PosyanduSession
 from tumbuh.monitoring.services import MeasurementInput, record_measurement
+from tumbuh.testmatrix import (
+    EVERYONE,
+    RECORDERS_A1,
+    SCOPE_A1,
+    SCOPE_A1_HOUSEHOLD,
+    Case,
+)
 
-EVERYONE = {"kader_a", "kader_a2", "kader_b", "bidan_a", "bidan_b", "tpk_a", "tpk_b", "analyst",
-            "analyst_names", "analyst_other_city", "admin"}  # fmt: skip
-#: Users whose scope holds side A's posyandu Melati (A1) records.
-SCOPE_A1 = {"kader_a", "bidan_a", "analyst", "analyst_names", "admin"}
-#: ... and side A1's household records (the TPK team A is assigned to household A1).
-SCOPE_A1_HOUSEHOLD = SCOPE_A1 | {"tpk_a"}
-RECORDERS_A1 = {"kader_a", "bidan_a", "admin"}
 
+def _app_matrices():
+    """The ``matrix`` modules of every app's tests (tumbuh/<app>/tests/matrix.py)."""
+    import tumbuh
 
-@dataclass
-class Case:
-    args: object = None  # callable(cast, extra) -> list of URL args
-    ok: set = field(default_factory=set)  # users who get 200
-    scope: set = field(default_factory=set)  # users for whom the record exists (else 404)
-    #: Users refused by role before any record is looked up (403 or 404, whatever the scope).
-    role_denied: set = field(default_factory=set)
-    public: bool = False  # no personal data: anonymous visitors get the page too
+    modules = []
+    for info in pkgutil.iter_modules(tumbuh.__path__):
+        if not info.ispkg:
+            continue
+        try:
+            modules.append(importlib.import_module(f"tumbuh.{info.name}.tests.matrix"))
+        except ModuleNotFoundError as exc:
+            if exc.name not in (f"tumbuh.{info.name}.tests", f"tumbuh.{info.name}.tests.matrix"):
+                raise
+    return modules
 
 
 def _extra(cast):
+    extra = _core_extra(cast)
+    for module in _app_matrices():
+        if hasattr(module, "extra"):
+            extra.update(module.extra(cast))
+    return extra
+
+
+def _core_extra(cast):
     session = PosyanduSession.objects.create(posyandu=cast.pos_a1, date=cast.today)
     measurement = record_measurement(
         child=cast.child_a1, data=MeasurementInput(measured_on=cast.today, weight_kg=9.0),
@@ -96,6 +110,11 @@ EXEMPT = {
     "monitoring:session-open": "POST only; test_opening_a_posyandu_day_outside_scope_is_404",
     "monitoring:pregnancy-check-result": "follows pregnancy-check; tumbuh/monitoring/tests",
 }
+for _module in _app_matrices():
+    for _name, _case in getattr(_module, "CASES", {}).items():
+        assert _name not in CASES, f"{_name} has two rows ({_module.__name__})"
+        CASES[_name] = _case
+    EXEMPT.update(getattr(_module, "EXEMPT", {}))
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
