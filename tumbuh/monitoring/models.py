@@ -107,6 +107,10 @@ class ChildMeasurement(models.Model):
     )  # fmt: skip
     oedema = models.BooleanField(_("bilateral pitting oedema"), default=False)
     # --- derived by tumbuh.growth, stored ----------------------------------------------------
+    measured_month = models.DateField(_("month measured"), null=True, blank=True)
+    #: The row the month's reports count: the child's last weighing with a weight in the
+    #: calendar month (or the month's last row when none has a weight).
+    counts_for_month = models.BooleanField(_("counts for the month"), default=True)
     age_days = models.IntegerField(_("age (days)"))
     age_months = models.PositiveSmallIntegerField(_("age (completed months)"))
     clenhei_cm = models.FloatField(
@@ -158,6 +162,7 @@ class ChildMeasurement(models.Model):
         ]
         indexes = [
             models.Index(fields=["measured_on"]),
+            models.Index(fields=["measured_month", "counts_for_month"]),
             models.Index(fields=["method_version"]),
         ]
 

@@ -24,7 +24,8 @@ FLAG_FIELDS = ("flen", "fwei", "fwfl", "fbmi", "fhc", "fac")
 STATUS_FIELDS = growth.PERMENKES_COLUMNS
 #: Every field derived from the measured values (what a recompute rewrites).
 DERIVED_FIELDS = (
-    "age_days", "age_months", "clenhei_cm", "bmi", *Z_FIELDS, *FLAG_FIELDS, *STATUS_FIELDS,
+    "measured_month", "counts_for_month", "age_days", "age_months", "clenhei_cm", "bmi",
+    *Z_FIELDS, *FLAG_FIELDS, *STATUS_FIELDS,
     "growth_status", "gain_g", "kbm_g", "is_2t", "is_bgm", "warnings", "method_version",
 )  # fmt: skip
 
@@ -36,6 +37,22 @@ def _nan_to_none(x: float):
 def _month_index(days: np.ndarray) -> np.ndarray:
     d = days.astype("datetime64[D]")
     return d.astype("datetime64[M]").astype(np.int64)
+
+
+def _counts_for_month(new_run: np.ndarray, weighed: np.ndarray) -> np.ndarray:
+    """True on the row each (child, month) run is counted by: its last row with a weight, or
+    its last row when no row of the run has a weight."""
+    n = new_run.shape[0]
+    run_id = np.cumsum(new_run) - 1
+    n_runs = int(run_id[-1]) + 1 if n else 0
+    last_row = np.full(n_runs, -1)
+    np.maximum.at(last_row, run_id, np.arange(n))
+    last_weighed = np.full(n_runs, -1)
+    np.maximum.at(last_weighed, run_id[weighed], np.flatnonzero(weighed))
+    chosen = np.where(last_weighed >= 0, last_weighed, last_row)
+    out = np.zeros(n, bool)
+    out[chosen] = True
+    return out
 
 
 def derive_history(
@@ -101,6 +118,7 @@ def derive_history(
         rules=rules,
     )  # fmt: skip
     prev_status = np.where(weighed_last_month, gain["status"][safe_prev], "")
+    counts_for_month = _counts_for_month(new_run, weighed)
     is_2t = (gain["status"] == "T") & (prev_status == "T")
 
     # --- warnings a cadre must confirm --------------------------------------------------------
@@ -129,6 +147,8 @@ def derive_history(
         warnings[i].append("over_five")
 
     out = {
+        "measured_month": month.astype("datetime64[M]").astype("datetime64[D]"),
+        "counts_for_month": counts_for_month,
         "age_days": age_days.astype(np.int64),
         "age_months": months,
         "clenhei_cm": z["clenhei"],
@@ -270,8 +290,12 @@ def record_measurement(
     if new_warnings and not confirm:
         raise NeedsConfirmation(new_warnings)
     row.warnings_confirmed = bool(new_warnings)
+    # Rows before this one in the same month may stop counting for the month.
+    first = next(i for i, r in enumerate(history)
+                 if (r.measured_on.year, r.measured_on.month)
+                 == (row.measured_on.year, row.measured_on.month))  # fmt: skip
     for i, r in enumerate(history):
-        if i < idx:
+        if i < first:
             continue
         _apply(r, derived, i)
         r.full_clean(exclude=["child", "session", "created_by"], validate_unique=False)

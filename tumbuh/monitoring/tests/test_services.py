@@ -131,3 +131,40 @@ def test_rederive_child_follows_a_corrected_birth_date(cast):
     m.refresh_from_db()
     assert m.age_days == 500
     assert m.zwei == growth.anthro_zscores(1, 500, weight_kg=9.0)["zwei"][0]
+
+
+def test_the_last_weighing_of_a_month_is_the_one_the_month_counts(cast):
+    start = _first_of_month(-1)
+    first = record_measurement(child=cast.child_a1, data=MeasurementInput(
+        measured_on=start + dt.timedelta(days=2), weight_kg=9.0))
+    assert first.counts_for_month and first.measured_month == start
+    # a later row of the same month without a weight does not take the count away
+    length_only = record_measurement(child=cast.child_a1, data=MeasurementInput(
+        measured_on=start + dt.timedelta(days=9), lenhei_cm=74.0, measure="l"))
+    first.refresh_from_db()
+    assert first.counts_for_month and not length_only.counts_for_month
+    # a later weighing of the same month does
+    second = record_measurement(child=cast.child_a1, data=MeasurementInput(
+        measured_on=start + dt.timedelta(days=15), weight_kg=9.1))
+    first.refresh_from_db()
+    assert second.counts_for_month and not first.counts_for_month
+    counted = ChildMeasurement.objects.filter(child=cast.child_a1, counts_for_month=True)
+    assert list(counted) == [second]
+
+
+def test_the_migration_fills_the_month_of_existing_rows(cast):
+    import importlib
+
+    from django.apps import apps
+
+    fill_month = importlib.import_module(
+        "tumbuh.monitoring.migrations.0003_month_counted").fill_month
+    start = _first_of_month(-1)
+    a = measure(cast.child_a1, (dt.date.today() - start).days, 9.0)
+    b = measure(cast.child_a1, (dt.date.today() - start).days - 5, 9.1)
+    ChildMeasurement.objects.update(measured_month=None, counts_for_month=True)
+    fill_month(apps, None)
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert (a.measured_month, a.counts_for_month) == (start, False)
+    assert (b.measured_month, b.counts_for_month) == (start, True)
