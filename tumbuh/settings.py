@@ -59,6 +59,9 @@ INSTALLED_APPS = [
     "tumbuh.accounts",
     "tumbuh.registry",
     "tumbuh.monitoring",
+    "tumbuh.analytics",
+    "tumbuh.quality",
+    "tumbuh.worklists",
     "tumbuh.tools",
 ]
 

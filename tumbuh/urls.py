@@ -11,6 +11,9 @@ urlpatterns = [
     path("wilayah/", include("tumbuh.areas.urls")),
     path("registrasi/", include("tumbuh.registry.urls")),
     path("posyandu/", include("tumbuh.monitoring.urls")),
+    path("laporan/", include("tumbuh.analytics.urls")),
+    path("mutu-data/", include("tumbuh.quality.urls")),
+    path("daftar-kerja/", include("tumbuh.worklists.urls")),
     path("alat/", include("tumbuh.tools.urls")),
     # set_language: the language switch in the page header posts here.
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,0 +1,3 @@
+"""Routes of the prevalence pages (joined in tumbuh/analytics/urls.py)."""
+
+urlpatterns: list = []

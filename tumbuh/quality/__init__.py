@@ -1,0 +1,1 @@
+"""The data-quality scorecard: how well each posyandu and cadre measures, month by month."""

@@ -1,0 +1,5 @@
+"""Routes of the quality app."""
+
+app_name = "quality"
+
+urlpatterns: list = []

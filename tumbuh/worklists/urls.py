@@ -1,0 +1,5 @@
+"""Routes of the worklists app."""
+
+app_name = "worklists"
+
+urlpatterns: list = []
