@@ -7,3 +7,8 @@ class AnalyticsConfig(AppConfig):
     label = "analytics"
     verbose_name = _("Monthly figures")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import receivers
+
+        receivers.connect()

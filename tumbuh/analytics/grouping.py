@@ -63,8 +63,6 @@ class Period:
             raise ValueError("a period runs from the first day of a month")
         if self.last < self.first:
             raise ValueError(_("The period ends before it starts."))
-        if len(self) > MAX_MONTHS:
-            raise ValueError(_("Choose at most %(n)d months.") % {"n": MAX_MONTHS})
 
     def __len__(self) -> int:
         return (self.last.year - self.first.year) * 12 + self.last.month - self.first.month + 1
@@ -102,7 +100,10 @@ class Period:
             first = parse_month(first_text)
         else:
             first = add_months(last, -(default_months - 1))
-        return cls(first, last)
+        period = cls(first, last)
+        if len(period) > MAX_MONTHS:
+            raise ValueError(_("Choose at most %(n)d months.") % {"n": MAX_MONTHS})
+        return period
 
 
 @dataclass

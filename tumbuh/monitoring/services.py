@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from tumbuh import growth
 
 from .models import ChildMeasurement, PregnancyCheck
+from .signals import measurements_changed
 
 Z_FIELDS = ("zlen", "zwei", "zwfl", "zbmi", "zhc", "zac")
 FLAG_FIELDS = ("flen", "fwei", "fwfl", "fbmi", "fhc", "fac")
@@ -300,6 +301,9 @@ def record_measurement(
         _apply(r, derived, i)
         r.full_clean(exclude=["child", "session", "created_by"], validate_unique=False)
         r.save()
+    measurements_changed.send(
+        ChildMeasurement, child_ids=[child.pk], since=history[first].measured_on
+    )
     return row
 
 
@@ -314,6 +318,7 @@ def rederive_child(child) -> int:
     for i, row in enumerate(rows):
         _apply(row, derived, i)
     ChildMeasurement.objects.bulk_update(rows, DERIVED_FIELDS)
+    measurements_changed.send(ChildMeasurement, child_ids=[child.pk], since=None)
     return len(rows)
 
 
@@ -355,6 +360,8 @@ def recompute(*, batch_children: int = 2000) -> int:
             _apply(r, derived, i)
         ChildMeasurement.objects.bulk_update(rows, DERIVED_FIELDS, batch_size=1000)
         total += len(rows)
+    if total:
+        measurements_changed.send(ChildMeasurement, child_ids=None, since=None)
     return total
 
 

@@ -367,6 +367,16 @@ def _move_other_relations(keep: Child, remove: Child) -> dict[str, int]:
     return moved
 
 
+@transaction.atomic
+def save_child(child: Child, *, changed=()) -> Child:
+    """Save a child; when the birth date or the sex changed, every stored z-score, status and
+    gain of the child is derived again (they depend on both)."""
+    child.save()
+    if child.pk and {"birth_date", "sex"} & set(changed):
+        _rederive_measurements(child)
+    return child
+
+
 def _rederive_measurements(child: Child) -> None:
     """Derive the child's whole history again (its ages and gains changed with the merge)."""
     from tumbuh.monitoring.services import rederive_child

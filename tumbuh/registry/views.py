@@ -198,7 +198,7 @@ def _child_form(request: HttpRequest, household: Household, child: Child | None)
         saved = form.save(commit=False)
         if child is None:
             saved.created_by = request.user
-        saved.save()
+        services.save_child(saved, changed=form.changed_data)
         messages.success(request, _("%(name)s saved.") % {"name": saved.name})
         return redirect("registry:household-detail", pk=household.pk)
     context = {"form": form, "household": household, "child": child}
