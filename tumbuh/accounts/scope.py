@@ -71,4 +71,6 @@ def posyandu_for(user) -> QuerySet:
     """The posyandu a user works with (for menus and session lists)."""
     from tumbuh.areas.models import Posyandu
 
-    return visible(Posyandu.objects.select_related("kelurahan", "puskesmas"), user)
+    qs = Posyandu.objects.select_related("kelurahan", "puskesmas")
+    # A kelurahan's boundary is large GeoJSON: not needed with a posyandu.
+    return visible(qs.defer("kelurahan__boundary", "kelurahan__aliases"), user)

@@ -128,21 +128,24 @@ class Grouping:
         return np.fromiter((get(p, -1) for p in posyandu_ids), dtype=np.int64)
 
 
+_AREA_PATHS = ("kelurahan", "kelurahan__parent", "kelurahan__parent__parent")
+
+
 def posyandu_in_scope(user):
     """The posyandu whose children the user may count: their own posyandu, or for a TPK
     member the posyandu of the children of the households assigned to the team."""
     from tumbuh.areas.models import Posyandu
     from tumbuh.registry.models import Child
 
-    qs = Posyandu.objects.select_related(
-        "kelurahan", "kelurahan__parent", "kelurahan__parent__parent", "puskesmas"
-    )
     if getattr(user, "role", None) == Role.TPK and not user.is_superuser:
         children = visible(Child.objects.all(), user).values("posyandu_id")
-        return qs.filter(pk__in=children)
-    return posyandu_for(user).select_related(
-        "kelurahan__parent", "kelurahan__parent__parent", "puskesmas"
-    )
+        qs = Posyandu.objects.filter(pk__in=children)
+    else:
+        qs = posyandu_for(user)
+    # The areas' boundaries are large GeoJSON: never load them here.
+    return qs.select_related(
+        "kelurahan", "kelurahan__parent", "kelurahan__parent__parent", "puskesmas"
+    ).defer(*(f"{path}__{f}" for path in _AREA_PATHS for f in ("boundary", "aliases")))
 
 
 def _group_key(p, level: str) -> tuple[str, str, str]:

@@ -39,7 +39,8 @@ def _count(label):
 
 
 class PosyanduMonth(models.Model):
-    """SKDN of one posyandu in one month (docs/domain-indonesia.md §2.2).
+    """SKDN of one posyandu in one month (docs/domain-indonesia.md §2.2), and the month's
+    prevalence counts (the fields of :class:`PrevalenceCell` summed over sex and age group).
 
     S is the registered (riil) number of under-fives: children of the posyandu, not merged
     into another record, born by the end of the month and younger than 60 months on its first
@@ -111,13 +112,23 @@ class PrevalenceCell(models.Model):
         return f"{self.posyandu_id} {self.month:%Y-%m} {self.sex} {self.age_group}"
 
 
-for _ind in INDICATORS:
-    for _part in ("n", *CUTS, "zn"):
-        PrevalenceCell.add_to_class(f"{_ind}_{_part}", _count(f"{_ind} {_part}"))
-    for _part in ("zsum", "zsumsq"):
-        PrevalenceCell.add_to_class(
-            f"{_ind}_{_part}", models.FloatField(f"{_ind} {_part}", default=0.0)
-        )
+def _add_prevalence_fields(model) -> None:
+    for ind in INDICATORS:
+        for part in ("n", *CUTS, "zn"):
+            model.add_to_class(f"{ind}_{part}", _count(f"{ind} {part}"))
+        for part in ("zsum", "zsumsq"):
+            model.add_to_class(f"{ind}_{part}", models.FloatField(f"{ind} {part}", default=0.0))
+
+
+_add_prevalence_fields(PrevalenceCell)
+# The month's totals over sex and age group, so that a city's areas × months read a few
+# thousand rows.
+PosyanduMonth.add_to_class("rows", _count(_("children measured")))
+_add_prevalence_fields(PosyanduMonth)
+for _name, _label in (("hawh_n", _("with length-for-age and weight-for-length")),
+                      ("ha2_wh2", _("stunted and wasted")),
+                      ("ha2_whp2", _("stunted and overweight"))):  # fmt: skip
+    PosyanduMonth.add_to_class(_name, _count(_label))
 
 #: The count and sum fields of a prevalence cell, in a fixed order.
 CELL_FIELDS = (

@@ -4,6 +4,9 @@ Arrays in, arrays out. Public API:
 
 - :func:`anthro_zscores` - every output of WHO anthro's ``anthro_zscores``, exactly.
 - :func:`anthro_prevalence` - WHO anthro's ``anthro_prevalence`` table (all four designs).
+- :func:`grouped_prevalence` - its simple design for many groups at once, from stored counts
+  (:func:`count_table` builds them from rows; :func:`prevalence_from_counts`,
+  :func:`zscore_summary_from_sums`, :func:`student_t_quantiles` are the pieces).
 - :func:`permenkes_status`, :func:`classify`, :func:`permenkes_label` - Permenkes 2/2020
   categories with their Indonesian and English labels.
 - :func:`weight_gain_status` - N/T/O/B, 2T and BGM between consecutive weighings (KBM rules).
@@ -17,6 +20,14 @@ Arrays in, arrays out. Public API:
 
 from ._validation import standardize_measure, standardize_oedema, standardize_sex
 from .dates import age_in_days, completed_months
+from .grouped import (
+    COUNT_KEYS,
+    count_table,
+    grouped_prevalence,
+    prevalence_from_counts,
+    student_t_quantiles,
+    zscore_summary_from_sums,
+)
 from .lms import round_z
 from .maternal import pregnancy_status
 from .permenkes import (
@@ -43,6 +54,7 @@ from .zscores import (
 __all__ = [
     "ANTHRO_COLUMNS",
     "CATEGORIES",
+    "COUNT_KEYS",
     "DAYS_PER_MONTH",
     "ENGINE_VERSION",
     "INTEGER_COLUMNS",
@@ -59,15 +71,20 @@ __all__ = [
     "anthro_zscores",
     "classify",
     "completed_months",
+    "count_table",
+    "grouped_prevalence",
     "load_rules",
     "method_version",
     "permenkes_label",
     "permenkes_status",
     "pregnancy_status",
+    "prevalence_from_counts",
     "round_z",
     "standardize_measure",
     "standardize_oedema",
     "standardize_sex",
     "student_t_quantile",
+    "student_t_quantiles",
     "weight_gain_status",
+    "zscore_summary_from_sums",
 ]

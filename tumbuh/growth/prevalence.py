@@ -555,7 +555,7 @@ def anthro_prevalence(
         else:
             p = mean
             with np.errstate(divide="ignore", invalid="ignore"):
-                half = t_all * np.sqrt(nn / (nn - 1.0) / (n_s * p * (1.0 - p)))
+                half = t_all * np.sqrt(np.float64(nn) / (nn - 1.0) / (n_s * p * (1.0 - p)))
                 lg = np.log(p / (1.0 - p))
                 ll = 100.0 * _expit(lg - half)
                 ul = 100.0 * _expit(lg + half)

@@ -69,6 +69,7 @@ CASES: dict[str, Case] = {
     "accounts:password-change-done": Case(ok=EVERYONE, scope=EVERYONE),
     "registry:household-list": Case(ok=EVERYONE, scope=EVERYONE),
     "monitoring:session-list": Case(ok=EVERYONE, scope=EVERYONE),
+    "analytics:prevalence": Case(ok=EVERYONE, scope=EVERYONE),
     "registry:household-create": Case(ok={"kader_a", "kader_a2", "kader_b", "bidan_a", "bidan_b",
                                           "admin"}, scope=EVERYONE),  # fmt: skip
     "registry:duplicates": Case(ok={"bidan_a", "bidan_b", "admin"}, scope=EVERYONE),

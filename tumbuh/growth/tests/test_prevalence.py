@@ -398,3 +398,12 @@ def test_numeric_text_grouping_order():
     lab = "Geographical region: "
     assert [g for g in simple["Group"] if g.startswith(lab)] == [lab + c for c in ("10", "2", "1")]
     assert [g for g in survey["Group"] if g.startswith(lab)] == [lab + c for c in ("1", "2", "10")]
+
+
+def test_a_single_child_gives_missing_intervals_not_an_error():
+    from tumbuh.growth import anthro_prevalence
+
+    out = anthro_prevalence(sex=[1], age=[400], weight_kg=[9.0], lenhei_cm=[74.0], measure=["l"])
+    assert out["HAZ_unwpop"][0] == 1
+    assert out["HA_2_r"][0] in (0.0, 100.0)
+    assert np.isnan(out["HA_stdev"][0])
