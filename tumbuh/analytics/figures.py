@@ -53,7 +53,8 @@ def _cell_aggregates() -> dict:
     """Aggregates of one prevalence cell plus the SKDN counts, over counted measurement rows."""
     agg: dict = {"rows": Count("pk")}
     for ind, (z, flag, oedema_counts) in INDICATORS.items():
-        valid = Q(**{f"{z}__isnull": False, flag: False})
+        # A flag is stored (true or false) only beside a z-score: "not flagged" implies one.
+        valid = Q(**{flag: False})
         if oedema_counts:
             valid &= Q(oedema=False)
             usable = valid | Q(oedema=True)
@@ -66,10 +67,10 @@ def _cell_aggregates() -> dict:
                 hit |= Q(oedema=True)  # oedema counts as -3.1: below -3, -2 and -1
             agg[f"{ind}_{suffix}"] = _n(hit)
         agg[f"{ind}_zn"] = _n(valid)
-        agg[f"{ind}_zsum"] = Sum(z, filter=valid)
-        agg[f"{ind}_zsumsq"] = Sum(F(z) * F(z), filter=valid)
-    ha_valid = Q(zlen__isnull=False, flen=False)
-    wh_valid = Q(zwfl__isnull=False, fwfl=False, oedema=False)
+        agg[f"{ind}_zsum"] = Sum(Case(When(valid, then=F(z)), default=Value(0.0)))
+        agg[f"{ind}_zsumsq"] = Sum(Case(When(valid, then=F(z) * F(z)), default=Value(0.0)))
+    ha_valid = Q(flen=False)
+    wh_valid = Q(fwfl=False, oedema=False)
     agg["hawh_n"] = _n(ha_valid & (wh_valid | Q(oedema=True)))
     agg["ha2_wh2"] = _n(
         ha_valid & Q(zlen__lt=-2) & ((wh_valid & Q(zwfl__lt=-2)) | Q(oedema=True))

@@ -13,6 +13,7 @@ Every count follows one rule: a child counts once a month, by the measurement ro
 
 from __future__ import annotations
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -137,3 +138,38 @@ CELL_FIELDS = (
       for part in ("n", *CUTS, "zn", "zsum", "zsumsq")),
     "hawh_n", "ha2_wh2", "ha2_whp2",
 )  # fmt: skip
+
+
+class UnderFiveProjection(models.Model):
+    """The projected number of under-fives of a posyandu in a year (S projected): the
+    denominator Pusdatin/BPS projections give, beside the registered S of
+    :class:`PosyanduMonth` (docs/domain-indonesia.md §2.2, denominator note). Entered by an
+    administrator; the SKDN pages show D/S over it where it exists, labelled as such."""
+
+    posyandu = models.ForeignKey(
+        "areas.Posyandu", on_delete=models.CASCADE, related_name="+", verbose_name=_("posyandu")
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    under_fives = models.PositiveIntegerField(
+        _("projected under-fives"), validators=[MinValueValidator(1)],
+        help_text=_("Children aged 0–59 months expected to live in the posyandu's area."),
+    )  # fmt: skip
+    source = models.CharField(
+        _("source"), max_length=200, blank=True,
+        help_text=_("Where the number comes from, e.g. the Dinas Kesehatan's projection for "
+                    "the year."),
+    )  # fmt: skip
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("projected under-fives")
+        verbose_name_plural = _("projected under-fives")
+        ordering = ["-year", "posyandu__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["posyandu", "year"], name="uniq_projection_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.posyandu_id} {self.year}: {self.under_fives}"

@@ -9,7 +9,6 @@ import io
 import numpy as np
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from tumbuh import growth
 from tumbuh.analytics.grouping import Period, add_months, grouping_for
@@ -74,8 +73,8 @@ def test_a_tpk_member_sees_only_the_families_of_the_team(cast, data):
 
 def test_the_page_shows_areas_months_n_and_coverage(cast, client, data):
     client.force_login(cast.analyst)
-    with translation.override("en"):
-        response = client.get(reverse("analytics:prevalence"), {"tingkat": "kelurahan"})
+    client.cookies["django_language"] = "en"
+    response = client.get(reverse("analytics:prevalence"), {"tingkat": "kelurahan"})
     assert response.status_code == 200
     text = response.content.decode()
     assert "Manggar" in text and "Baru Ilir" in text and "<svg" in text
@@ -93,9 +92,9 @@ def test_the_page_keeps_to_the_users_area(cast, client, data):
 
 def test_bad_choices_are_reported_and_the_page_still_answers(cast, client, data):
     client.force_login(cast.admin)
-    with translation.override("en"):
-        response = client.get(reverse("analytics:prevalence"),
-                              {"indikator": "nope", "sampai": "2026/13"})  # fmt: skip
+    client.cookies["django_language"] = "en"
+    query = {"indikator": "nope", "sampai": "2026/13"}
+    response = client.get(reverse("analytics:prevalence"), query)
     assert response.status_code == 200
     text = response.content.decode()
     assert "Unknown indicator: nope" in text and "2026/13" in text
