@@ -7,3 +7,8 @@ class WorklistsConfig(AppConfig):
     label = "worklists"
     verbose_name = _("Worklists")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import receivers
+
+        receivers.connect()
