@@ -36,6 +36,7 @@ def test_a_cadre_weighs_a_child_and_sees_status_and_chart(phone, live_server, li
     page.goto(live_server.url + reverse("monitoring:session-list"))
     page.locator("form[action$='/posyandu/buka/'] button[type=submit]").first.click()
     expect(page).to_have_url(re.compile(r"/posyandu/hari/[0-9a-f-]+/$"))
+    day_url = page.url
     expect(page.get_by_text("Anak A1")).to_be_visible()
     page.get_by_text("Anak A1").first.click()
 
@@ -53,6 +54,17 @@ def test_a_cadre_weighs_a_child_and_sees_status_and_chart(phone, live_server, li
         label = growth.permenkes_label(column, status[column][0], "id")
         expect(page.get_by_text(label, exact=True).first).to_be_visible()
     page.screenshot(path=str(tmp_path / "result.png"), full_page=True)
+
+    # On the day's list the weighed child's status badges carry their KMS colour (a later
+    # generic .badge rule once turned them grey).
+    page.goto(day_url)
+    backgrounds = page.evaluate(
+        "[...document.querySelectorAll('.badge[class*=\"badge--\"]')]"
+        ".map(b => [b.className, getComputedStyle(b).backgroundColor])"
+    )
+    assert backgrounds, "no status badge on the result page"
+    grey = "rgb(246, 248, 250)"  # --wash
+    assert all(bg != grey for cls, bg in backgrounds if "neutral" not in cls), backgrounds
 
     page.goto(live_server.url + reverse("monitoring:child-detail", args=[live_cast.child_a1.pk]))
     charts = page.locator("svg")
