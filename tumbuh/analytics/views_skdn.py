@@ -26,6 +26,7 @@ from django.views.decorators.http import require_safe
 from tumbuh.accounts.models import Role
 from tumbuh.accounts.scope import visible
 from tumbuh.lib.formatting import MISSING, format_decimal
+from tumbuh.quality.services import posyandu_scorecard
 
 from . import skdn
 from .charts_skdn import trend_chart
@@ -348,6 +349,7 @@ def posyandu_page(request: HttpRequest, pk) -> HttpResponse:
         "targets_version": table.targets.version,
         "csv_query": "?format=csv",
         "xlsx_query": "?format=xlsx",
+        "quality_scorecard": posyandu_scorecard(p, period, user),
     }  # fmt: skip
     return render(request, "analytics/posyandu.html", context)
 

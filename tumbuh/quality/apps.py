@@ -1,3 +1,4 @@
+"""The data-quality scorecard: how well each posyandu and cadre measures, month by month."""
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -7,3 +8,8 @@ class QualityConfig(AppConfig):
     label = "quality"
     verbose_name = _("Data quality")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import receivers
+
+        receivers.connect()

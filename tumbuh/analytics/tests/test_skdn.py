@@ -336,9 +336,10 @@ def test_the_pages_run_a_fixed_number_of_queries(cast, client, data,
     with django_assert_num_queries(6):
         client.get(url, {"tren": "36", "tingkat": "posyandu"})
     client.get(reverse("analytics:posyandu", args=[cast.pos_a1.pk]))
-    # + the posyandu, its posyandu days
-    with django_assert_num_queries(7):
-        client.get(reverse("analytics:posyandu", args=[cast.pos_a1.pk]))
+    # + the posyandu, its posyandu days, and the data-quality scorecard's stored cells (2)
+    with django_assert_num_queries(9):
+        page = client.get(reverse("analytics:posyandu", args=[cast.pos_a1.pk]))
+    assert 'class="q-fragment"' in page.content.decode()
 
 
 def test_the_chart_draws_the_target_as_a_step_per_year():

@@ -25,10 +25,12 @@ from django.utils import timezone
 
 from tumbuh import growth
 from tumbuh.accounts.models import TpkTeam
+from tumbuh.analytics.grouping import Period
 from tumbuh.areas.models import Area, Posyandu, Puskesmas
 from tumbuh.areas.services import load_areas
 from tumbuh.monitoring.models import ChildMeasurement, PosyanduSession, PregnancyCheck
 from tumbuh.monitoring.services import DERIVED_FIELDS, FLAG_FIELDS, derive_history
+from tumbuh.quality import summary as quality_summary
 from tumbuh.registry.models import Child, Household, Person, Pregnancy
 
 from . import places, users
@@ -100,11 +102,6 @@ def build(plan: Plan, *, progress: Progress = lambda message: None) -> BuildResu
             f"Households {counts['households']:,}, people {counts['people']:,}, "
             f"children {counts['children']:,}"
         )
-        stats = _measurements(plan, ids, child_ids, session_ids, counts, progress)
-        _pregnancies(plan, ids, person_ids, pos_ids, session_ids, counts)
-        progress(
-            f"Pregnancies {counts['pregnancies']:,} with {counts['pregnancy checks']:,} checks"
-        )
         demo_users = users.create_demo_users(
             kader_posyandu=Posyandu.objects.get(
                 kelurahan_id=places.KADER_KELURAHAN, name=places.KADER_POSYANDU_NAME
@@ -115,6 +112,15 @@ def build(plan: Plan, *, progress: Progress = lambda message: None) -> BuildResu
             city=Area.objects.get(code=places.CITY_CODE),
         )
         counts["users"] = len(demo_users)
+        cadre_ids = users.create_cadres(plan, pos_ids)
+        counts["cadre accounts"] = len(cadre_ids)
+        progress(f"Cadres {len(cadre_ids):,} (2-3 per posyandu, a few with bad habits)")
+        stats = _measurements(plan, ids, child_ids, session_ids, cadre_ids, pos_ids, counts,
+                              progress)  # fmt: skip
+        _pregnancies(plan, ids, person_ids, pos_ids, session_ids, counts)
+        progress(
+            f"Pregnancies {counts['pregnancies']:,} with {counts['pregnancy checks']:,} checks"
+        )
     with contextlib.suppress(Exception), connection.cursor() as cursor:
         if connection.vendor == "sqlite" and not connection.in_atomic_block:
             cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -325,8 +331,9 @@ def _registry(plan, ids, kelurahan, pos_ids, team_ids, counts):
     return hh_ids, person_ids, child_ids
 
 
-def _measurements(plan, ids, child_ids, session_ids, counts, progress):
+def _measurements(plan, ids, child_ids, session_ids, cadre_ids, pos_ids, counts, progress):
     stats: Counter = Counter()
+    quality = []  # data-quality scorecard cells of each chunk (tumbuh.quality)
     n_kel = len(plan.kelurahan)
     stats["stunted_by_kel"] = np.zeros(n_kel)
     stats["judged_by_kel"] = np.zeros(n_kel)
@@ -348,8 +355,10 @@ def _measurements(plan, ids, child_ids, session_ids, counts, progress):
             "measure": chunk.measure.tolist(), "headc_cm": _nullable(chunk.headc_cm),
             "armc_cm": _nullable(chunk.armc_cm), "oedema": chunk.oedema.tolist(),
             "warnings_confirmed": [bool(w) for w in derived["warnings"]],
+            "created_by_id": [cadre_ids[c] for c in chunk.cadre],
         })  # fmt: skip
         _insert(ChildMeasurement, k, columns)
+        quality.append(_scorecard_cells(plan, chunk, derived, cadre_ids))
         counts["measurements"] += k
         _tally(plan, chunk, derived, stats)
         done_children += plan.size.chunk_children
@@ -357,7 +366,36 @@ def _measurements(plan, ids, child_ids, session_ids, counts, progress):
             f"Measurements: {counts['measurements']:,} rows for "
             f"{min(done_children, plan.n_children):,} of {plan.n_children:,} children"
         )
+    first_month = np.datetime64(_date(plan.window_start_day), "M").astype("datetime64[D]").item()
+    period = Period(first_month, plan.as_of.replace(day=1))
+    cells = quality_summary.Cells.merge(quality)
+    cells.posyandu = np.asarray(pos_ids, dtype=object)[cells.posyandu.astype(np.int64)]
+    counts["scorecard cells"] = quality_summary.store(cells, posyandu_ids=pos_ids, period=period)
     return stats
+
+
+def _scorecard_cells(plan, chunk, derived, cadre_ids):
+    """The data-quality scorecard cells of a chunk's rows, from the arrays in memory (what
+    :func:`tumbuh.quality.summary.cells_from` would read back from the rows: a test compares).
+    Stored once for the whole city, so the scorecard's first page needs no rebuild."""
+    counted = derived["counts_for_month"] & (derived["age_days"] <= quality_summary.MAX_AGE_DAYS)
+    rows = np.flatnonzero(counted)
+    warnings = derived["warnings"]
+    warned = rows[np.fromiter((bool(warnings[i]) for i in rows), bool, len(rows))]
+    jumps = {}
+    for key in ("jump_zwei", "jump_zlen", "length_shrank"):
+        hit = np.zeros(len(derived["zwei"]), bool)
+        hit[[i for i in warned if key in warnings[i]]] = True
+        jumps[key] = hit[rows]
+    return quality_summary.Cells.from_arrays(
+        posyandu=plan.child_pos[chunk.child[rows]],  # posyandu index; pks once merged
+        cadre=np.asarray(cadre_ids, dtype=np.int64)[chunk.cadre[rows]],
+        month=chunk.measured_on[rows].astype("datetime64[M]"),
+        weight_kg=chunk.weight_kg[rows], lenhei_cm=chunk.lenhei_cm[rows],
+        zlen=derived["zlen"][rows], zwei=derived["zwei"][rows], zwfl=derived["zwfl"][rows],
+        flen=derived["flen"][rows], fwei=derived["fwei"][rows], fwfl=derived["fwfl"][rows],
+        birth_date=chunk.birth_date[rows], **jumps,
+    )  # fmt: skip
 
 
 def stored_derived_values(derived: dict[str, np.ndarray]) -> dict[str, list]:

@@ -22,6 +22,10 @@ The model, briefly (docs/demo.md has the numbers):
   position (lying vs standing) and about 0.5% of typing slips that the WHO flags catch.
 - **Attendance.** Each posyandu has its own participation (75-90%); babies come more often than
   four-year-olds, February and August (bulan timbang) draw more, and each child has a habit.
+- **Cadres.** Each posyandu has two or three cadres who enter the measurements; a minority have
+  bad habits (weights rounded to .0/.5 kg, lengths to whole centimetres, more typing slips),
+  and at a few posyandu guessed birth dates pile up on the 1st and the 15th, so the data-quality
+  scorecard (docs/quality.md) has something to find.
 """
 
 from __future__ import annotations
@@ -52,8 +56,21 @@ PREGNANCIES_PER_UNDER_FIVE = 0.05
 STREAMS = {
     "posyandu": 1, "sessions": 2, "children": 3, "households": 4, "people": 5, "wash": 6,
     "growth": 7, "attendance": 8, "pregnancies": 9, "checks": 10, "teams": 11, "ids": 12,
-    "names": 13, "serials": 14,
+    "names": 13, "serials": 14, "cadres": 15, "birth_dates": 16,
 }  # fmt: skip
+
+#: Cadre habits (bit flags of ``Plan.cadre_habit``).
+ROUNDS_WEIGHT = 1  # weights to .0 or .5 kg
+ROUNDS_LENGTH = 2  # lengths/heights to whole centimetres
+SLOPPY = 4  # swaps the last two digits now and then
+#: Share of cadres with each habit, of a habitual cadre's entries that show it, and of a sloppy
+#: cadre's entries with two digits swapped.
+HABIT_SHARE = {ROUNDS_WEIGHT: 0.07, ROUNDS_LENGTH: 0.07, SLOPPY: 0.06}
+HABIT_STRENGTH = 0.85
+SLOPPY_SWAP_RATE = 0.04
+#: Share of posyandu whose register has guessed birth dates, and of their children.
+GUESSED_BIRTH_POSYANDU = 0.08
+GUESSED_BIRTH_CHILDREN = 0.3
 
 
 @dataclass(frozen=True)
@@ -181,6 +198,19 @@ class Plan:
     preg_hb_g_dl: np.ndarray | None = None
     preg_gain_factor: np.ndarray | None = None
     preg_bmi: np.ndarray | None = None
+    # cadres (K): who enters the measurements at each posyandu
+    pos_cadre_first: np.ndarray | None = None
+    pos_cadre_count: np.ndarray | None = None
+    cadre_pos: np.ndarray | None = None
+    cadre_username: list[str] = field(default_factory=list)
+    cadre_first_name: list[str] = field(default_factory=list)
+    cadre_last_name: list[str] = field(default_factory=list)
+    cadre_phone: list[str] = field(default_factory=list)
+    cadre_habit: np.ndarray | None = None
+    #: Cumulative share of each posyandu's entries made by its first, second, third cadre.
+    pos_cadre_cumshare: np.ndarray | None = None
+    #: Children whose birth date was guessed (moved to the 1st or the 15th).
+    child_guessed_birth: np.ndarray | None = None
 
     @property
     def window_start_day(self) -> int:
@@ -201,10 +231,12 @@ def make_plan(size: Size, *, seed: int, as_of: dt.date) -> Plan:
     plan = _posyandu_and_sessions(size, seed, as_of)
     _children(plan)
     _households(plan)
+    _guessed_birth_dates(plan)
     _pregnancies(plan)
     _people(plan)
     _wash_and_growth(plan)
     _teams(plan)
+    _cadres(plan)
     return plan
 
 
@@ -661,6 +693,63 @@ def _teams(plan: Plan) -> None:
     plan.hh_team = np.where(assigned, team, -1)
 
 
+def _guessed_birth_dates(plan: Plan) -> None:
+    """At a few posyandu, children registered without a birth document got a guessed birth
+    date: the 1st or the 15th of the month (the earlier of the two before the true date, so
+    no child is born later than drawn)."""
+    rng = stream(plan.seed, "birth_dates")
+    n_pos = len(plan.pos_kel)
+    careless = rng.random(n_pos) < GUESSED_BIRTH_POSYANDU
+    guessed = careless[plan.child_pos] & (rng.random(plan.n_children) < GUESSED_BIRTH_CHILDREN)
+    birth = plan.child_birth_day.astype("datetime64[D]")
+    month_start = birth.astype("datetime64[M]").astype("datetime64[D]")
+    day = (birth - month_start).astype(np.int64) + 1
+    heap = month_start + np.where(day >= 15, 14, 0)
+    plan.child_birth_day = np.where(guessed, heap.astype(np.int64), plan.child_birth_day)
+    plan.child_guessed_birth = guessed
+
+
+def _cadres(plan: Plan) -> None:
+    """Two or three cadres per posyandu (the demo kader is one of Melati 1's three), each with
+    a share of the entries; a minority with a bad habit."""
+    rng = stream(plan.seed, "cadres")
+    n_pos = len(plan.pos_kel)
+    count = rng.choice([2, 3], n_pos)
+    kader_pos = next(
+        p for p in range(n_pos)
+        if plan.kelurahan[plan.pos_kel[p]].code == places.KADER_KELURAHAN
+        and plan.pos_name[p] == places.KADER_POSYANDU_NAME
+    )  # fmt: skip
+    count[kader_pos] = 3
+    first = np.concatenate([[0], np.cumsum(count)[:-1]])
+    k = int(count.sum())
+    cadre_pos = np.repeat(np.arange(n_pos), count)
+    sex = np.where(rng.random(k) < 0.95, "F", "M")
+    full_names = names.adult_names(rng, sex)
+    habit = np.zeros(k, np.int64)
+    for bit, share in HABIT_SHARE.items():
+        habit |= np.where(rng.random(k) < share, bit, 0)
+    weight = rng.gamma(3.0, 1.0, k)  # some cadres enter most of the rows
+    # Melati 1: the demo kader (careful), a colleague who rounds weights, and a third.
+    melati = first[kader_pos] + np.arange(3)
+    habit[melati] = (0, ROUNDS_WEIGHT, 0)
+    weight[melati] = (1.2, 1.0, 0.8)
+    share = weight / np.bincount(cadre_pos, weights=weight, minlength=n_pos)[cadre_pos]
+    shares = np.zeros((n_pos, 3))
+    shares[cadre_pos, np.arange(k) - first[cadre_pos]] = share
+    cumshare = np.cumsum(shares, axis=1)
+    cumshare[np.arange(3)[None, :] >= count[:, None] - 1] = 1.0  # the last cadre takes the rest
+    usernames = [f"kader{cadre_pos[c] + 1:03d}_{c - first[cadre_pos[c]] + 1}" for c in range(k)]
+    usernames[melati[0]] = "kader_melati"
+    full_names[melati[0]] = "Sri Wahyuni"  # as tumbuh.tools.synthetic.users names her
+    plan.pos_cadre_first, plan.pos_cadre_count = first, count
+    plan.cadre_pos, plan.cadre_habit, plan.pos_cadre_cumshare = cadre_pos, habit, cumshare
+    plan.cadre_username = usernames
+    plan.cadre_first_name = [n.split(" ", 1)[0] for n in full_names]
+    plan.cadre_last_name = [n.split(" ", 1)[1] if " " in n else "" for n in full_names]
+    plan.cadre_phone = names.phones(rng, k, share=0.9)
+
+
 # --- Measurements -----------------------------------------------------------------------------
 
 
@@ -681,6 +770,10 @@ class MeasurementChunk:
     oedema: np.ndarray
     #: Rows with a typing slip (expected to be flagged implausible).
     slip: np.ndarray
+    #: The cadre (index into the plan's cadre arrays) who entered each row.
+    cadre: np.ndarray | None = None
+    #: Rows where a sloppy cadre swapped the last two digits of the weight or the length.
+    swapped: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.child)
@@ -690,7 +783,9 @@ def measurement_chunks(plan: Plan) -> Iterator[MeasurementChunk]:
     step = plan.size.chunk_children
     for number, first in enumerate(range(0, plan.n_children, step)):
         rng = np.random.default_rng([plan.seed, STREAMS["growth"], 1000 + number])
-        yield _measure(plan, np.arange(first, min(first + step, plan.n_children)), rng)
+        chunk = _measure(plan, np.arange(first, min(first + step, plan.n_children)), rng)
+        crng = np.random.default_rng([plan.seed, STREAMS["cadres"], 1000 + number])
+        yield _enter(plan, chunk, crng)
 
 
 def _measure(plan: Plan, kids: np.ndarray, rng: np.random.Generator) -> MeasurementChunk:
@@ -787,6 +882,41 @@ def _measure(plan: Plan, kids: np.ndarray, rng: np.random.Generator) -> Measurem
         oedema=np.zeros(k, bool),
         slip=slip,
     )
+
+
+def _enter(plan: Plan, chunk: MeasurementChunk, rng: np.random.Generator) -> MeasurementChunk:
+    """Who entered each row (a cadre of the child's posyandu, by their shares of the work), and
+    what their habits did to the values. Draws from its own stream, so the values entered by
+    careful cadres are those of :func:`_measure`."""
+    k = len(chunk)
+    pos = plan.child_pos[chunk.child]
+    u = rng.random(k)
+    j = (u[:, None] >= plan.pos_cadre_cumshare[pos]).sum(axis=1)
+    cadre = plan.pos_cadre_first[pos] + np.minimum(j, plan.pos_cadre_count[pos] - 1)
+    habit = plan.cadre_habit[cadre]
+    shows = rng.random(k) < HABIT_STRENGTH
+    weight_kg, lenhei_cm = chunk.weight_kg.copy(), chunk.lenhei_cm.copy()
+    rounds_w = shows & ((habit & ROUNDS_WEIGHT) > 0) & ~chunk.slip
+    weight_kg[rounds_w] = np.maximum(np.round(weight_kg[rounds_w] * 2) / 2, 0.5)
+    rounds_l = shows & ((habit & ROUNDS_LENGTH) > 0) & ~chunk.slip
+    lenhei_cm[rounds_l] = np.round(lenhei_cm[rounds_l])
+    # A sloppy cadre now and then swaps the last two digits: 12.3 kg -> 13.2, 78.4 cm -> 74.8.
+    swap = ((habit & SLOPPY) > 0) & (rng.random(k) < SLOPPY_SWAP_RATE) & ~chunk.slip
+    on_length = swap & ~np.isnan(lenhei_cm) & (rng.random(k) < 0.5)
+    on_weight = swap & ~on_length
+    weight_kg[on_weight] = np.clip(_swap_last_digits(weight_kg[on_weight]), 0.5, 50)
+    lenhei_cm[on_length] = np.clip(_swap_last_digits(lenhei_cm[on_length]), 35, 140)
+    chunk.weight_kg, chunk.lenhei_cm = weight_kg, lenhei_cm
+    chunk.cadre, chunk.swapped = cadre, on_weight | on_length
+    return chunk
+
+
+def _swap_last_digits(values: np.ndarray) -> np.ndarray:
+    """Swap the units and the tenths digit of values with one decimal (7.3 -> 3.7)."""
+    tenths = np.round(values * 10).astype(np.int64)
+    units, last = (tenths // 10) % 10, tenths % 10
+    swapped = tenths - units * 10 - last + last * 10 + units
+    return swapped / 10
 
 
 def _ar1(rng: np.random.Generator, n: int, phi: float, sigma: float) -> np.ndarray:

@@ -60,3 +60,33 @@ def create_demo_users(*, kader_posyandu, tpk_team, city) -> list[DemoUser]:
                 user.user_permissions.add(view_identity)
         result.append(DemoUser(username, f"{first} {last}", role, sees, created))
     return result
+
+
+def create_cadres(plan, pos_ids) -> list[int]:
+    """Create the plan's cadre accounts (role kader, assigned to their posyandu, no usable
+    password), and return the user pk of each cadre. The demo kader's slot is the account
+    ``kader_melati`` made by :func:`create_demo_users`; an account whose username exists already
+    is used as it is."""
+    usernames = plan.cadre_username
+    existing = dict(User.objects.filter(username__in=usernames).values_list("username", "pk"))
+    new = [
+        User(
+            username=name, password=make_password(None), role=Role.KADER,
+            first_name=plan.cadre_first_name[c], last_name=plan.cadre_last_name[c],
+            phone=plan.cadre_phone[c],
+        )
+        for c, name in enumerate(usernames) if name not in existing
+    ]  # fmt: skip
+    User.objects.bulk_create(new, batch_size=500)
+    pks = dict(User.objects.filter(username__in=usernames).values_list("username", "pk"))
+    through = User.posyandu.through
+    assigned = set(
+        through.objects.filter(user_id__in=pks.values()).values_list("user_id", "posyandu_id")
+    )
+    links = []
+    for c, name in enumerate(usernames):
+        pair = (pks[name], pos_ids[plan.cadre_pos[c]])
+        if pair not in assigned and name not in existing:
+            links.append(through(user_id=pair[0], posyandu_id=pair[1]))
+    through.objects.bulk_create(links, batch_size=2000)
+    return [pks[name] for name in usernames]

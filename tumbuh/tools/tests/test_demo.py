@@ -80,6 +80,7 @@ def test_demo_generates_the_city_and_prints_one_account_per_role(data_dir):
     for username in ACCOUNTS:
         assert re.search(rf"^  {username} +\w+ +\S", text, re.M), username
     assert "posyandu Melati 1 (Manggar)" in text
+    assert re.search(r"^  Cadres \d+ \(2-3 per posyandu", text, re.M)  # who entered each row
     saved = marker.read_marker(data_dir / marker.MARKER_FILE_NAME)
     assert (saved.size, saved.seed, saved.as_of) == ("tiny", 2025, AS_OF)
     assert saved.children == Child.objects.count() > 0

@@ -255,3 +255,70 @@ def test_each_demo_account_sees_its_own_part_of_the_city(in_city):
 
     analyst = User.objects.get(username="analis")
     assert visible(Child.objects.all(), analyst).count() == Child.objects.count()
+
+
+# --- Cadres (#4): who entered each measurement ---------------------------------------------------
+
+
+def test_each_posyandu_has_two_or_three_cadres_and_the_demo_kader_is_one_of_melatis(in_city):
+    from django.db.models import Count
+
+    counts = Posyandu.objects.annotate(n=Count("cadres")).values_list("name", "kelurahan_id", "n")
+    assert {n for _, _, n in counts} <= {2, 3}
+    melati = Posyandu.objects.get(name="Melati 1", kelurahan_id="64.71.01.1001")
+    cadres = set(melati.cadres.values_list("username", flat=True))
+    assert len(cadres) == 3 and "kader_melati" in cadres
+    assert authenticate(username="kader_melati", password=DEMO_PASSWORD) is not None
+    others = User.objects.filter(role=Role.KADER).exclude(username="kader_melati")
+    assert others.count() == sum(n for _, _, n in counts) - 1
+    assert not any(user.has_usable_password() for user in others)
+
+
+def test_every_measurement_was_entered_by_a_cadre_of_the_childs_posyandu(in_city):
+    from tumbuh.accounts.models import User as Account
+
+    assert not ChildMeasurement.objects.filter(created_by__isnull=True).exists()
+    links = set(Account.posyandu.through.objects.values_list("user_id", "posyandu_id"))
+    rows = ChildMeasurement.objects.values_list("created_by_id", "child__posyandu_id").distinct()
+    assert set(rows) <= links
+
+
+def test_the_scorecard_cells_stored_by_the_generator_are_those_read_from_the_rows(in_city):
+    """The generator stores the scorecard's cells from its arrays; reading the rows back
+    gives the same cells (tumbuh.quality.summary.cells_from)."""
+    from tumbuh.analytics.grouping import Period
+    from tumbuh.quality import summary
+    from tumbuh.quality.models import ScorecardCell, ScorecardMonth
+
+    stored = summary.stored_cells(ScorecardCell.objects.all())
+    months = sorted(set(ScorecardMonth.objects.values_list("month", flat=True)))
+    assert len(months) == 24
+    assert ScorecardMonth.objects.count() == 24 * Posyandu.objects.count()
+    direct = summary.cells_from(ChildMeasurement.objects.all(), Period(months[0], months[-1]))
+
+    def keyed(cells):
+        return {(cells.posyandu[i], int(cells.cadre[i]), str(cells.month[i])):
+                [cells.values[name][i] for name in sorted(cells.values)]
+                for i in range(len(cells))}  # fmt: skip
+
+    expected = keyed(direct)
+    got = keyed(stored)
+    assert got.keys() == expected.keys()
+    for key, values in expected.items():
+        assert got[key] == pytest.approx(values), key
+
+
+def test_the_scorecard_finds_the_melati_cadre_who_rounds_weights(in_city):
+    from tumbuh.analytics.grouping import Period
+    from tumbuh.quality import services
+
+    bidan = User.objects.get(username="bidan")
+    months = Period(dt.date(2023, 7, 1), AS_OF.replace(day=1))
+    rows = services.scorecard(bidan, level="cadre", period=months).rows
+    melati = Posyandu.objects.get(name="Melati 1", kelurahan_id="64.71.01.1001")
+    colleagues = {str(u.pk): u for u in melati.cadres.all()}
+    shares = {colleagues[r.key].username: r.values["dps_weight_05"]
+              for r in rows if r.key in colleagues}  # fmt: skip
+    rounder = next(name for name in shares if name != "kader_melati" and shares[name] > 80)
+    assert shares["kader_melati"] < 40  # about 20% of digits are .0 or .5 by chance
+    assert rounder

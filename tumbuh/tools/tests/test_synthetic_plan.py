@@ -34,7 +34,7 @@ def small():
     chunks = list(measurement_chunks(plan))
     rows = {name: np.concatenate([getattr(c, name) for c in chunks]) for name in (
         "child", "session", "measured_on", "birth_date", "sex", "weight_kg", "lenhei_cm",
-        "measure", "headc_cm", "armc_cm", "slip")}  # fmt: skip
+        "measure", "headc_cm", "armc_cm", "slip", "cadre", "swapped")}  # fmt: skip
     age = (rows["measured_on"] - rows["birth_date"]).astype(float)
     z = growth.anthro_zscores(
         np.where(rows["sex"] == "M", 1, 2), age, weight_kg=rows["weight_kg"],
@@ -157,3 +157,54 @@ def test_identity_numbers_are_valid_unique_and_from_balikpapan(small):
     assert 0.5 <= with_nik.mean() <= 0.7
     assert all(len(kk) == 16 and kk.startswith("6471") for kk in plan.hh_kk if kk)
     assert all(p.startswith("08") and 11 <= len(p) <= 13 for p in plan.hh_phone if p)
+
+
+# --- Cadres and their habits (#4) -----------------------------------------------------------------
+
+
+def test_each_posyandu_has_two_or_three_cadres_who_share_its_entries(small):
+    from tumbuh.tools.synthetic import plan as model
+
+    plan, rows, _ = small
+    assert set(np.unique(plan.pos_cadre_count)) <= {2, 3}
+    assert len(plan.cadre_pos) == plan.pos_cadre_count.sum()
+    assert len(set(plan.cadre_username)) == len(plan.cadre_username)
+    melati = plan.cadre_username.index("kader_melati")
+    assert plan.pos_name[plan.cadre_pos[melati]] == places.KADER_POSYANDU_NAME
+    assert plan.cadre_habit[melati] == 0
+    assert plan.cadre_habit[melati + 1] == model.ROUNDS_WEIGHT  # her colleague rounds weights
+    cadre = rows["cadre"]
+    assert (plan.cadre_pos[cadre] == plan.child_pos[rows["child"]]).all()
+    assert (np.bincount(cadre, minlength=len(plan.cadre_pos)) > 0).all()
+    habitual = plan.cadre_habit > 0
+    assert 0.08 <= habitual.mean() <= 0.35  # a minority
+
+
+def test_cadres_habits_show_in_what_they_enter(small):
+    from tumbuh.tools.synthetic import plan as model
+
+    plan, rows, z = small
+    habit = plan.cadre_habit[rows["cadre"]]
+    weight_digit = np.round(rows["weight_kg"] * 10).astype(int) % 10
+    rounds = (habit & model.ROUNDS_WEIGHT) > 0
+    assert np.isin(weight_digit[rounds], (0, 5)).mean() > 0.8
+    assert np.isin(weight_digit[~rounds], (0, 5)).mean() < 0.3
+    measured = ~np.isnan(rows["lenhei_cm"])
+    whole = np.round(np.nan_to_num(rows["lenhei_cm"]) * 10).astype(int) % 10 == 0
+    rounds_l = ((habit & model.ROUNDS_LENGTH) > 0) & measured
+    assert whole[rounds_l].mean() > 0.8 and whole[~rounds_l & measured].mean() < 0.2
+    sloppy = (habit & model.SLOPPY) > 0
+    swapped = rows["swapped"]
+    assert swapped.any() and not swapped[~sloppy].any()
+    assert 0.02 <= swapped[sloppy].mean() <= 0.06
+
+
+def test_guessed_birth_dates_pile_up_on_the_first_and_fifteenth(small):
+    plan, _, _ = small
+    day = (plan.child_birth_day.astype("datetime64[D]")
+           - plan.child_birth_day.astype("datetime64[D]").astype("datetime64[M]")).astype(int) + 1
+    guessed = plan.child_guessed_birth
+    assert guessed.any() and np.isin(day[guessed], (1, 15)).all()
+    assert np.isin(day[~guessed], (1, 15)).mean() < 0.09  # 2 days in 30
+    careless = np.unique(plan.child_pos[guessed])
+    assert len(careless) < 0.2 * len(plan.pos_kel)
