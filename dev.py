@@ -14,8 +14,9 @@ A fresh machine needs nothing but Python 3.11 or newer:
 the environment as it is (the demo runs with debug mode off, like production).
 
 "Set up" means: create the virtual environment .venv if it is missing or broken, and
-`pip install -e '.[dev]'` into it whenever pyproject.toml has changed since the last
-install (a hash of it is kept in .venv/tumbuh-install.sha256). Extra arguments after the
+`pip install -e '.[dev,fast]'` into it whenever pyproject.toml has changed since the last
+install (a hash of it is kept in .venv/tumbuh-install.sha256); `fast` (numba) is left out
+where it has no wheel. Extra arguments after the
 command are passed through, and the exit code of the command is returned.
 """
 
@@ -123,8 +124,14 @@ def ensure_environment() -> None:
     python = venv_bin("python")
     if run([python, "-m", "pip", "install", "--quiet", "--upgrade", "pip"]) != 0:
         raise SystemExit("dev.py: upgrading pip in .venv failed (see the messages above)")
-    if run([python, "-m", "pip", "install", "--quiet", "-e", ".[dev]"]) != 0:
-        raise SystemExit("dev.py: `pip install -e '.[dev]'` failed (see the messages above)")
+    # The extra "fast" (numba, the compiled growth engine) is optional: where it has no wheel,
+    # install without it, and tumbuh.growth uses its NumPy engine (the tests of the compiled
+    # engine are then skipped).
+    with_fast = [python, "-m", "pip", "install", "--quiet", "--only-binary", "numba,llvmlite"]
+    if run([*with_fast, "-e", ".[dev,fast]"]) != 0:
+        say("installing the optional compiled growth engine (numba) failed; going on without it")
+        if run([python, "-m", "pip", "install", "--quiet", "-e", ".[dev]"]) != 0:
+            raise SystemExit("dev.py: `pip install -e '.[dev]'` failed (see the messages above)")
     STAMP.write_text(wanted + "\n")
 
 

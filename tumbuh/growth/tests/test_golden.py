@@ -2,6 +2,7 @@
 
 The expected files were produced by anthro 1.1.0.9000 on R 4.2.2; they cover every edge of
 docs/who-zscore-method.md with thousands of varied inputs, with age in days and in months.
+Both engines (NumPy and compiled, the ``engine`` fixture of conftest.py) are checked.
 """
 
 import csv
@@ -44,7 +45,7 @@ def _run(case, age_in_months):
 
 
 @pytest.mark.parametrize(("case", "age_in_months"), [("days", False), ("months", True)])
-def test_it_reproduces_anthro_cell_for_cell(case, age_in_months):
+def test_it_reproduces_anthro_cell_for_cell(case, age_in_months, engine):
     result, expected = _run(case, age_in_months)
     assert len(expected) == len(result["zlen"]) > 2000
     mismatches = []
