@@ -17,17 +17,17 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from itertools import islice, repeat
+from itertools import repeat
 
 import numpy as np
-from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
-from django.utils import timezone
+from django.db import connection, transaction
 
 from tumbuh import growth
 from tumbuh.accounts.models import TpkTeam
 from tumbuh.analytics.grouping import Period
 from tumbuh.areas.models import Area, Posyandu, Puskesmas
 from tumbuh.areas.services import load_areas
+from tumbuh.lib import bulk
 from tumbuh.monitoring.models import ChildMeasurement, PosyanduSession, PregnancyCheck
 from tumbuh.monitoring.services import DERIVED_FIELDS, FLAG_FIELDS, derive_history
 from tumbuh.quality import summary as quality_summary
@@ -164,68 +164,9 @@ def _bulk_load_pragmas():
             cursor.execute(f"PRAGMA cache_size={int(cache_size)}")
 
 
-#: Field types whose database value is the Python value itself (no conversion needed).
-_PLAIN_FIELDS = (
-    models.FloatField, models.IntegerField, models.CharField, models.TextField,
-    models.BooleanField,
-)  # fmt: skip
-
-
 def _insert(model, n: int, columns: dict[str, Iterable]) -> None:
-    """Insert ``n`` rows of ``model`` from columns named by attname.
-
-    What ``bulk_create`` would write, faster: Django's bulk_create prepares every value of
-    every row in Python and, on SQLite, sends at most 999 values per statement (about 20
-    measurement rows); here each column is converted once with its field's own
-    ``get_db_prep_save`` (only where the type needs it: UUIDs, dates, JSON), automatic
-    timestamps get the current time, and the rows go through ``executemany``. Columns not
-    given take the field's default.
-    """
-    db = connections[DEFAULT_DB_ALIAS]  # the connection itself, not the proxy (faster)
-    now = timezone.now()
-    names, values = [], []
-    for f in model._meta.concrete_fields:
-        plain = isinstance(f, _PLAIN_FIELDS) and not isinstance(f, models.ForeignKey)
-        if f.attname in columns:
-            column = columns[f.attname]
-            if not plain:
-                column = _prepared(f, db, islice(column, n))
-        else:
-            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-                default = now
-            else:
-                default = f.get_default()
-                if isinstance(default, list | dict):
-                    raise ValueError(f"give {model.__name__}.{f.attname} explicitly")
-            column = repeat(default if plain else f.get_db_prep_save(default, db), n)
-        values.append(column)
-        names.append(db.ops.quote_name(f.column))
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        db.ops.quote_name(model._meta.db_table), ", ".join(names), ", ".join(["%s"] * len(names))
-    )
-    rows = list(zip(*(islice(v, n) for v in values), strict=True))
-    with db.cursor() as cursor:
-        for start in range(0, n, BULK_ROWS):
-            cursor.executemany(sql, rows[start : start + BULK_ROWS])
-
-
-def _prepared(f, db, column: Iterable) -> list:
-    """The column's values as the database stores them; dates and empty JSON lists, which
-    repeat a lot, are converted once each."""
-    prep = f.get_db_prep_save
-    if isinstance(f, models.DateField | models.JSONField):
-        memo: dict = {}
-        out = []
-        for v in column:
-            key = v if not isinstance(v, list) else (tuple(v) if not v else None)
-            if key is None:
-                out.append(prep(v, db))
-                continue
-            if key not in memo:
-                memo[key] = None if v is None else prep(v, db)
-            out.append(memo[key])
-        return out
-    return [None if v is None else prep(v, db) for v in column]
+    """Insert ``n`` rows of ``model`` from columns named by attname (:mod:`tumbuh.lib.bulk`)."""
+    bulk.insert_columns(model, n, columns)
 
 
 def _puskesmas(ids: Ids) -> list[Puskesmas]:
