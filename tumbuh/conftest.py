@@ -15,3 +15,13 @@ def cast(db):
     from tumbuh.testcast import build_cast
 
     return build_cast()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with an empty cache (cached city-wide figures must not leak between
+    tests that share a day and a scope)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

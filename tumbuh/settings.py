@@ -62,6 +62,12 @@ INSTALLED_APPS = [
     "tumbuh.analytics",
     "tumbuh.quality",
     "tumbuh.worklists",
+    "tumbuh.pmt",
+    "tumbuh.foodreserve",
+    "tumbuh.families",
+    "tumbuh.wash",
+    "tumbuh.training",
+    "tumbuh.convergence",
     "tumbuh.tools",
 ]
 

@@ -7,6 +7,7 @@ from tumbuh import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("program/", views.programmes, name="programmes"),
     path("akun/", include("tumbuh.accounts.urls")),
     path("wilayah/", include("tumbuh.areas.urls")),
     path("registrasi/", include("tumbuh.registry.urls")),
@@ -14,6 +15,12 @@ urlpatterns = [
     path("laporan/", include("tumbuh.analytics.urls")),
     path("mutu-data/", include("tumbuh.quality.urls")),
     path("daftar-kerja/", include("tumbuh.worklists.urls")),
+    path("pmt/", include("tumbuh.pmt.urls")),
+    path("cadangan-pangan/", include("tumbuh.foodreserve.urls")),
+    path("pendampingan/", include("tumbuh.families.urls")),
+    path("air-sanitasi/", include("tumbuh.wash.urls")),
+    path("pelatihan/", include("tumbuh.training.urls")),
+    path("konvergensi/", include("tumbuh.convergence.urls")),
     path("alat/", include("tumbuh.tools.urls")),
     # set_language: the language switch in the page header posts here.
     path("i18n/", include("django.conf.urls.i18n")),

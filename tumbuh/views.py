@@ -32,3 +32,14 @@ def home(request: HttpRequest) -> HttpResponse:
     if role == Role.TPK:
         context["households"] = services.household_list(user, today=today)[:TPK_HOUSEHOLDS_SHOWN]
     return render(request, "home.html", context)
+
+
+@login_required
+@require_safe
+def programmes(request: HttpRequest) -> HttpResponse:
+    """The programmes beside growth monitoring, one card each (docs/roles.md)."""
+    from tumbuh.accounts.scope import visible
+    from tumbuh.pmt.models import Enrolment
+
+    running = visible(Enrolment.objects.open(), request.user).count()
+    return render(request, "programmes.html", {"page": "programmes", "pmt_running": running})

@@ -74,3 +74,13 @@ def posyandu_for(user) -> QuerySet:
     qs = Posyandu.objects.select_related("kelurahan", "puskesmas")
     # A kelurahan's boundary is large GeoJSON: not needed with a posyandu.
     return visible(qs.defer("kelurahan__boundary", "kelurahan__aliases"), user)
+
+
+def city_wide_key(user) -> str | None:
+    """A cache-key part for users who see a whole city ("city:<code>") or everything ("all");
+    None for the others (whose scope is a posyandu, a puskesmas or a team: cheap to compute)."""
+    if user.is_administrator:
+        return "all"
+    if user.role == Role.ANALYST and user.city_id:
+        return f"city:{user.city_id}"
+    return None

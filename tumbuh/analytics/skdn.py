@@ -20,10 +20,8 @@ the projected S is given beside it. Targets of the ratios are configuration, per
 from __future__ import annotations
 
 import functools
-import tomllib
 import uuid
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -31,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tumbuh.accounts.models import Role
 from tumbuh.accounts.scope import visible
+from tumbuh.lib import tomlconfig
 
 from . import figures
 from .grouping import Grouping, Period, grouping_for
@@ -145,15 +144,7 @@ def parse_targets(data: dict, origin: str) -> Targets:
 
 def load_targets(path: str | Path | None = None) -> Targets:
     """Read a targets file (a path, or None for the shipped default)."""
-    if path is None:
-        res = resources.files("tumbuh.analytics").joinpath("data", DEFAULT_TARGETS_FILE)
-        text, origin = res.read_text(encoding="utf-8"), DEFAULT_TARGETS_FILE
-    else:
-        text, origin = Path(path).read_text(encoding="utf-8"), str(path)
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ValueError(f"{origin}: {exc}") from None
+    data, origin = tomlconfig.read("tumbuh.analytics", DEFAULT_TARGETS_FILE, path)
     return parse_targets(data, origin)
 
 

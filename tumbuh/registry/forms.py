@@ -134,7 +134,7 @@ class HouseholdForm(RegistryForm):
         model = Household
         fields = [
             "head_name", "kk_number", "address", "rt", "rw", "posyandu", "kelurahan", "phone",
-            "water_source", "sanitation", "tpk_team",
+            "water_source", "sanitation", "wastewater", "wash_checked_on", "tpk_team",
         ]  # fmt: skip
         widgets = {
             "kk_number": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
@@ -142,7 +142,9 @@ class HouseholdForm(RegistryForm):
             "rw": forms.TextInput(attrs={"inputmode": "numeric", "size": 3}),
             "phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
         }
+        field_classes = {"wash_checked_on": DateField}
         help_texts = {
+            "wash_checked_on": _("The day water, latrine and grey water were last seen."),
             "kk_number": _("16 digits, on the family card (Kartu Keluarga). Optional."),
             "kelurahan": _("Leave empty to use the posyandu's kelurahan."),
         }
@@ -166,6 +168,11 @@ class HouseholdForm(RegistryForm):
             self.fields[name].help_text = _("Up to 3 digits.")
         # People type spaces and dots: the length is checked after they are removed.
         relax_max_length(self, {"kk_number": 24, "rt": 8, "rw": 8})
+
+    def save(self, commit=True):
+        # tumbuh.wash records who changed water / sanitation (its save receiver reads this)
+        self.instance._wash_user = self.user
+        return super().save(commit=commit)
 
     def clean_kk_number(self):
         value = clean_digits(self.cleaned_data.get("kk_number"))

@@ -57,6 +57,16 @@ class Sanitation(models.TextChoices):
     OPEN = "open", _("no latrine (open defecation)")
 
 
+class Wastewater(models.TextChoices):
+    """Where the household's grey water (kitchen, bath, laundry) goes (see docs/wash.md)."""
+
+    SEWER = "sewer", _("closed sewer or SPALD")
+    PIT = "pit", _("septic tank or infiltration pit")
+    OPEN_DRAIN = "open_drain", _("open drain")
+    GROUND = "ground", _("onto the ground or into the yard")
+    RIVER = "river", _("into a river, pond or the sea")
+
+
 class Household(models.Model):
     """A family registered by KK (Kartu Keluarga) at an address."""
 
@@ -85,6 +95,12 @@ class Household(models.Model):
     sanitation = models.CharField(
         _("sanitation"), max_length=24, choices=Sanitation.choices, blank=True
     )
+    wastewater = models.CharField(
+        _("grey water disposal"), max_length=24, choices=Wastewater.choices, blank=True
+    )
+    #: when water, sanitation and grey water were last checked (tumbuh.wash keeps the history)
+    wash_checked_on = models.DateField(_("water and sanitation last checked"), null=True,
+                                       blank=True)  # fmt: skip
     tpk_team = models.ForeignKey(
         "accounts.TpkTeam", null=True, blank=True, on_delete=models.SET_NULL,
         related_name="households", verbose_name=_("family assistance team"),

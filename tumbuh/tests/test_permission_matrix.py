@@ -62,6 +62,7 @@ def _core_extra(cast):
 CASES: dict[str, Case] = {
     # pages without a record: every logged-in user gets the page (content is scoped elsewhere)
     "home": Case(ok=EVERYONE, scope=EVERYONE),
+    "programmes": Case(ok=EVERYONE, scope=EVERYONE),
     "tools:zscore-calculator": Case(ok=EVERYONE, scope=EVERYONE, public=True),
     "areas:area-list": Case(ok=EVERYONE, scope=EVERYONE),
     "areas:kelurahan-geojson": Case(ok=EVERYONE, scope=EVERYONE),

@@ -8,12 +8,11 @@ back each reason looks, and how long the lists are. The meaning of each reason i
 from __future__ import annotations
 
 import functools
-import tomllib
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 from tumbuh.accounts.models import Role
+from tumbuh.lib import tomlconfig
 
 from .models import Reason
 
@@ -89,15 +88,7 @@ def parse(data: dict, origin: str) -> WorklistConfig:
 
 def load(path: str | Path | None = None) -> WorklistConfig:
     """Read a configuration file (a path, or None for the shipped default)."""
-    if path is None:
-        res = resources.files("tumbuh.worklists").joinpath("data", DEFAULT_CONFIG_FILE)
-        text, origin = res.read_text(encoding="utf-8"), DEFAULT_CONFIG_FILE
-    else:
-        text, origin = Path(path).read_text(encoding="utf-8"), str(path)
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ValueError(f"{origin}: {exc}") from None
+    data, origin = tomlconfig.read("tumbuh.worklists", DEFAULT_CONFIG_FILE, path)
     return parse(data, origin)
 
 

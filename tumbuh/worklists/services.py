@@ -51,7 +51,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tumbuh.accounts.models import Role
-from tumbuh.accounts.scope import visible
+from tumbuh.accounts.scope import city_wide_key, visible
 from tumbuh.monitoring.models import ChildMeasurement, PregnancyCheck
 from tumbuh.monitoring.services import PREGNANCY_LISTED_DAYS, under_five_birth_dates
 from tumbuh.registry.models import Child
@@ -427,12 +427,7 @@ _GENERATION_KEY = "worklists:generation"
 
 
 def _city_wide_scope(user) -> str | None:
-    """A cache key part for users who see a whole city (or everything); None for the others."""
-    if user.is_administrator:
-        return "all"
-    if user.role == Role.ANALYST and user.city_id:
-        return f"city:{user.city_id}"
-    return None
+    return city_wide_key(user)
 
 
 def forget_cached_snapshots() -> None:

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from tumbuh.accounts.scope import posyandu_for
+from tumbuh.pmt.models import Funding
 
 from . import config as worklist_config
 from . import services
@@ -181,5 +182,19 @@ def item(request: HttpRequest, reason: str, pk) -> HttpResponse:
     return render(request, "worklists/item.html", {
         "item": it, "help": REASON_HELP[Reason(reason)], "form": form, "others": others,
         "actions": Action.choices, "may_act": may_act, "back": back, "today": q.today,
-        "show_identity": user.may_see_identity(),
+        "show_identity": user.may_see_identity(), "pmt": _pmt_candidate(user, it),
+        "next": request.get_full_path(), "pmt_funding": Funding.choices,
     })  # fmt: skip
+
+
+def _pmt_candidate(user, item):
+    """The PMT enrolment offered on an open item, when the user may enrol and the child or
+    woman is eligible (docs/pmt.md): one tap enrols and records the item as "enrolled"."""
+    from tumbuh.pmt import services as pmt
+
+    if item.state != "open" or not pmt.may_enrol(user) or item.reason == Reason.NOT_WEIGHED:
+        return None
+    try:
+        return pmt.candidate_for(user, child=item.child, pregnancy=item.pregnancy)
+    except pmt.PmtError:
+        return None

@@ -21,7 +21,7 @@ from .plan import SIZES, Size, make_plan
 #: The seed ``tumbuh demo`` uses unless told otherwise.
 DEFAULT_SEED = 2025
 #: Bump when a change to the generator changes the city it makes for a given seed.
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 #: The password of every demo account, printed by ``tumbuh demo`` and in docs/demo.md.
 #: Demo only: never use these accounts on a server others can reach.
 DEMO_PASSWORD = "coba-tumbuh"

@@ -278,8 +278,9 @@ def test_the_item_page_runs_a_fixed_number_of_queries(client, cast, bgm_row,
                                                       django_assert_num_queries):
     client.force_login(cast.bidan_a)
     # session, user, the row, its follow-up, still an item, one per other problem found on
-    # measurements (3)
-    with django_assert_num_queries(8):
+    # measurements (3), and whether PMT is offered: the eligibility query, and (the child is
+    # not eligible here) whether an enrolment is open, for the message (2)
+    with django_assert_num_queries(10):
         client.get(item_url(Reason.BGM, bgm_row.pk))
 
 

@@ -25,6 +25,7 @@ from django.utils import timezone
 from tumbuh.analytics import figures
 from tumbuh.tools import synthetic
 from tumbuh.tools.synthetic import marker as demo_marker
+from tumbuh.tools.synthetic.programmes import populate_programmes
 
 LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1"}
 
@@ -195,6 +196,12 @@ class Command(BaseCommand):
         self.stdout.write(
             f"  Monthly figures: {months:,} posyandu months counted in "
             f"{time.monotonic() - figures_started:.1f} s"
+        )
+        programmes_started = time.monotonic()
+        populate_programmes(seed=seed, as_of=as_of,
+                            progress=lambda line: self.stdout.write(f"  {line}"))  # fmt: skip
+        self.stdout.write(
+            f"  Programme records: {time.monotonic() - programmes_started:.1f} s"
         )
         marker = demo_marker.record_generated_city(size=size, seed=seed, as_of=as_of, result=result)
         self.stdout.write(

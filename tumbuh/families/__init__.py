@@ -1,0 +1,1 @@
+"""Families at risk of stunting (KRS): screening, TPK assistance visits, referrals."""

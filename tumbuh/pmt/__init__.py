@@ -1,0 +1,3 @@
+"""Supplementary feeding (PMT): eligibility, enrolment, daily deliveries, closure with an outcome,
+figures.
+"""

@@ -1,0 +1,1 @@
+"""Karamunting: the cadre registry and training sessions with attendance and test scores."""

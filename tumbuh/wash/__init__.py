@@ -1,0 +1,3 @@
+"""Water and sanitation: each household's drinking water, latrine and wastewater; upgrade projects;
+coverage.
+"""
