@@ -25,3 +25,9 @@ def _empty_cache():
 
     cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _uploads_in_tmp(settings, tmp_path):
+    """Uploaded files (the e-PPGBM import) go to the test's own folder, not the data directory."""
+    settings.EPPGBM_UPLOAD_DIR = tmp_path / "uploads"

@@ -68,6 +68,9 @@ INSTALLED_APPS = [
     "tumbuh.wash",
     "tumbuh.training",
     "tumbuh.convergence",
+    "tumbuh.eppgbm",
+    "tumbuh.fhir",
+    "tumbuh.dashboard",
     "tumbuh.tools",
 ]
 

@@ -21,6 +21,9 @@ urlpatterns = [
     path("air-sanitasi/", include("tumbuh.wash.urls")),
     path("pelatihan/", include("tumbuh.training.urls")),
     path("konvergensi/", include("tumbuh.convergence.urls")),
+    path("eppgbm/", include("tumbuh.eppgbm.urls")),
+    path("fhir/", include("tumbuh.fhir.urls")),
+    path("dasbor/", include("tumbuh.dashboard.urls")),
     path("alat/", include("tumbuh.tools.urls")),
     # set_language: the language switch in the page header posts here.
     path("i18n/", include("django.conf.urls.i18n")),

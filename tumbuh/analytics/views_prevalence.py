@@ -9,12 +9,12 @@ import math
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.formats import date_format, number_format
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from tumbuh.accounts.models import Role
-from tumbuh.lib.formatting import MISSING
+from tumbuh.lib.formatting import MISSING, format_fixed
 
 from .charts_prevalence import trend_chart
 from .grouping import LEVEL_LABELS, LEVELS, Period, grouping_for, parse_month
@@ -28,7 +28,7 @@ _CHILD_LEVEL = {"city": "kecamatan", "kecamatan": "kelurahan", "kelurahan": "pos
 
 
 def _percent(value: float) -> str:
-    return MISSING if value is None or math.isnan(value) else number_format(value, 1)
+    return format_fixed(value, 1)
 
 
 def _count(value: float) -> str:

@@ -4,7 +4,6 @@ what reached them and what is missing. Everything through ``accounts.scope.visib
 
 from __future__ import annotations
 
-import csv
 import uuid
 from urllib.parse import urlencode
 
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from tumbuh.accounts.scope import posyandu_for
+from tumbuh.lib import downloads
 
 from . import services
 from .config import INTERVENTIONS
@@ -43,22 +43,23 @@ def summary(request: HttpRequest) -> HttpResponse:
     and how many it reached (the coverage)."""
     t = services.cached_build(request.user, timezone.localdate())
     rows, total = services.by_kelurahan(t)
-    if request.GET.get("format") == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="konvergensi.csv"'
-        writer = csv.writer(response)
+    fmt = downloads.wanted_format(request)
+    if fmt:
         head = [_("kelurahan"), _("children at risk")]
         for code in INTERVENTIONS:
             label = str(INTERVENTION_LABELS[code])
             head += [f"{label}: {_('eligible')}", f"{label}: {_('reached')}",
                      f"{label}: {_('coverage (%)')}"]  # fmt: skip
-        writer.writerow(head)
+        lines = []
         for row in [*rows, total]:
             line = [row.name or _("Total"), row.at_risk]
             for _code, eligible, reached, coverage in row.cells:
-                line += [eligible, reached, "" if coverage is None else f"{coverage:.1f}"]
-            writer.writerow(line)
-        return response
+                line += [eligible, reached, None if coverage is None else round(coverage, 1)]
+            lines.append(line)
+        return downloads.table_response(
+            fmt, "konvergensi", head, lines, sheet=_("Convergence"),
+            notes=[f"{t.start:%Y-%m-%d} – {t.today:%Y-%m-%d} · {t.rules.version}"],
+        )  # fmt: skip
     return render(request, "convergence/summary.html", {
         "page": "convergence", "rows": rows, "total": total, "headers": _headers(),
         "start": t.start, "today": t.today, "rules": t.rules,

@@ -33,3 +33,14 @@ def format_decimal(value: float | Decimal | None, max_decimals: int = 2) -> str:
     if trimmed.as_tuple().exponent > 0:  # 7E+1 -> 70
         trimmed = trimmed.quantize(Decimal(1))
     return number_format(trimmed)
+
+
+def format_fixed(value: float | None, decimals: int = 1) -> str:
+    """A number rounded to exactly ``decimals`` decimals in the active language ("18,8").
+
+    Django's ``number_format`` on a float cuts the digits off (18.75 -> "18,7"); this rounds
+    half away from zero on the decimal text first. None or NaN gives "—".
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return MISSING
+    return number_format(Decimal(f"{value:.{decimals}f}"), decimal_pos=decimals)

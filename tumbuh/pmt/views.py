@@ -9,7 +9,6 @@ Names are shown only to users who may see them (analysts need the identity permi
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import uuid
 from urllib.parse import urlencode
@@ -28,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from tumbuh.accounts.scope import posyandu_for, visible
+from tumbuh.lib import downloads
 from tumbuh.registry.models import Child, Pregnancy
 
 from . import config as pmt_config
@@ -368,8 +368,9 @@ def report(request: HttpRequest) -> HttpResponse:
     figures = services.figures(of_year)
     areas = services.beneficiaries_by_area(of_year, level)
     totals = services.year_totals(of_year)
-    if request.GET.get("format") == "csv":
-        return _report_csv(year, figures, areas, level)
+    fmt = downloads.wanted_format(request)
+    if fmt:
+        return _report_download(fmt, year, figures, areas, level)
     return render(request, "pmt/report.html", {
         "page": "pmt", "year": year, "years": years, "figures": figures, "areas": areas,
         "level": level, "totals": totals, "rules": pmt_config.rules(),
@@ -378,26 +379,20 @@ def report(request: HttpRequest) -> HttpResponse:
     })  # fmt: skip
 
 
-def _report_csv(year: int, figures, areas, level: str) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="pmt-{year}-{level}.csv"'
-    writer = csv.writer(response)
-    writer.writerow([
+def _report_download(fmt: str, year: int, figures, areas, level: str) -> HttpResponse:
+    head = [
         _("programme"), _("beneficiaries"), _("enrolments"), _("open"), _("closed"),
         _("completed"), _("with an end measurement"), _("recovered"), _("days delivered"),
         _("cost (Rp)"), _("cost per recovered (Rp)"),
+    ]  # fmt: skip
+    rows = [[f.label, f.beneficiaries, f.enrolments, f.open, f.closed, f.completed, f.judged,
+             f.recovered, f.days_delivered, f.cost_idr,
+             None if f.cost_per_recovered_idr is None else round(f.cost_per_recovered_idr)]
+            for f in figures]  # fmt: skip
+    area_head = [level, _("children"), _("pregnant women"), _("enrolments"), _("recovered"),
+                 _("days delivered")]  # fmt: skip
+    area_rows = [[r["area"], r["children"], r["women"], r["enrolments"], r["recovered"],
+                  r["delivered"]] for r in areas]  # fmt: skip
+    return downloads.tables_response(fmt, f"pmt-{year}-{level}", [
+        (_("By programme"), head, rows), (_("By area"), area_head, area_rows),
     ])  # fmt: skip
-    for f in figures:
-        writer.writerow([f.label, f.beneficiaries, f.enrolments, f.open, f.closed, f.completed,
-                         f.judged, f.recovered, f.days_delivered,
-                         "" if f.cost_idr is None else f.cost_idr,
-                         "" if f.cost_per_recovered_idr is None
-                         else round(f.cost_per_recovered_idr)])  # fmt: skip
-    writer.writerow([])
-    writer.writerow([level, _("children"), _("pregnant women"), _("enrolments"), _("recovered"),
-                     _("days delivered")])  # fmt: skip
-    for row in areas:
-        writer.writerow([row["area"], row["children"], row["women"], row["enrolments"],
-                         row["recovered"], row["delivered"]])  # fmt: skip
-    return response
-

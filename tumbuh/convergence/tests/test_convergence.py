@@ -126,7 +126,10 @@ def test_pages_by_role(cast, client):
     page = client.get(reverse("convergence:children")).content.decode()
     assert "Anak A1" not in page and "Anak B1" not in page and "cv-state--missing" in page
     csv_text = client.get(reverse("convergence:summary"), {"format": "csv"}).content.decode()
-    assert csv_text.count("\n") == 4  # header, two kelurahan, total
+    table = csv_text.replace("\r", "").split("\n\n")[0]
+    assert table.count("\n") == 3  # header, two kelurahan, total (then the notes)
+    xlsx = client.get(reverse("convergence:summary"), {"format": "xlsx"})
+    assert xlsx.content[:2] == b"PK" and "spreadsheetml" in xlsx["Content-Type"]
 
 
 def test_rule_set_checks(tmp_path):

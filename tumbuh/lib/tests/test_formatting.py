@@ -46,3 +46,17 @@ def test_missing_values_show_a_dash(missing):
 def test_format_decimal_drops_needless_zeros(value, expected):
     with translation.override("id"):
         assert format_decimal(value) == expected
+
+
+def test_format_fixed_rounds_where_number_format_cuts():
+    from django.utils import translation
+
+    from tumbuh.lib.formatting import format_fixed
+
+    with translation.override("id"):
+        assert format_fixed(18.75, 1) == "18,8"
+        assert format_fixed(66.666, 1) == "66,7"
+        assert format_fixed(0.04, 1) == "0,0"
+        assert format_fixed(float("nan")) == "—" and format_fixed(None) == "—"
+    with translation.override("en"):
+        assert format_fixed(66.666, 1) == "66.7"

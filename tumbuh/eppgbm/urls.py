@@ -1,0 +1,16 @@
+"""Routes of the eppgbm app, under /eppgbm/ (see tumbuh/urls.py)."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "eppgbm"
+
+urlpatterns = [
+    path("", views.upload, name="upload"),
+    path("pratinjau/<str:token>/", views.preview, name="preview"),
+    path("riwayat/", views.runs, name="runs"),
+    path("impor/<uuid:pk>/", views.report, name="report"),
+    path("impor/<uuid:pk>/galat.csv", views.errors_csv, name="errors_csv"),
+    path("ekspor/", views.export, name="export"),
+]
