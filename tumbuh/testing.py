@@ -32,3 +32,15 @@ def _plain_static_files_storage(tmp_path_factory):
         },
     ):
         yield
+
+
+@pytest.fixture
+def english(client):
+    """Messages in English (their source text), for tests that read them, whatever the
+    catalogue says: the active language and the test client's Accept-Language. An app's
+    conftest makes it automatic with a three-line autouse fixture that asks for it."""
+    from django.utils import translation
+
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    with translation.override("en"):
+        yield

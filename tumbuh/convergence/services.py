@@ -29,18 +29,13 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from tumbuh.accounts.scope import city_wide_key, visible
+from tumbuh.lib.dates import months_before
 from tumbuh.monitoring.models import ChildMeasurement
 from tumbuh.registry.models import Child
 
 from . import config as convergence_config
 from .config import INTERVENTIONS
 from .labels import INTERVENTION_HELP, INTERVENTION_LABELS, RISK_LABELS
-
-
-def months_before(day: dt.date, months: int) -> dt.date:
-    from tumbuh.pmt.services import months_before as before
-
-    return before(day, months)
 
 
 @dataclass

@@ -14,7 +14,6 @@ sanitation, children needing the intervention for convergence) is suppressed.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import math
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from tumbuh.accounts.scope import visible
 from tumbuh.analytics.grouping import Period, add_months, grouping_for
 from tumbuh.analytics.prevalence import prevalence_table
+from tumbuh.lib.dates import month_end
 
 from . import config as dashboard_config
 
@@ -86,10 +86,6 @@ def _f(x) -> float | None:
 def _value(value, base: int, min_cell: int, low=None, high=None) -> Value:
     v = None if value is None else _f(value)
     return Value(value=v, base=int(base), suppressed=int(base) < min_cell, low=low, high=high)
-
-
-def month_end(month: dt.date) -> dt.date:
-    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
 
 
 def build(user, month: dt.date, *, rules=None) -> Dashboard:

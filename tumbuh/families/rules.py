@@ -29,9 +29,10 @@ of a family that is not a target family are stored too, but it is never at risk.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from dataclasses import dataclass, field
+
+from tumbuh.lib.dates import add_months
 
 from .models import Factor, Target
 
@@ -65,14 +66,6 @@ class Result:
     at_risk: bool
     targets: list[str]
     factors: list[str]
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day ``months`` later (the month's last day when it is shorter)."""
-    month0 = day.month - 1 + months
-    year, month = day.year + month0 // 12, month0 % 12 + 1
-    return day.replace(year=year, month=month,
-                       day=min(day.day, calendar.monthrange(year, month)[1]))  # fmt: skip
 
 
 def age_years(birth: dt.date, on: dt.date) -> int:

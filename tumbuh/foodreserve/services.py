@@ -17,7 +17,6 @@ issues cannot deadlock); any failure rolls the whole issue back.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
@@ -31,6 +30,7 @@ from django.utils.translation import gettext as _
 
 from tumbuh.accounts.models import Role
 from tumbuh.accounts.scope import visible
+from tumbuh.lib.dates import month_end, months_before
 
 from . import config as fr_config
 from .models import (
@@ -263,13 +263,6 @@ def eligibility_day(round_: Round, today: dt.date | None = None) -> dt.date:
     return min(max(today, round_.starts_on), round_.ends_on)
 
 
-def _months_before(day: dt.date, months: int) -> dt.date:
-    index = day.year * 12 + day.month - 1 - months
-    year, month = divmod(index, 12)
-    month += 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def eligible_households(round_: Round, on: dt.date):
     """Households that may receive ``round_``'s package on ``on`` (not scoped: use visible()).
 
@@ -286,7 +279,7 @@ def eligible_households(round_: Round, on: dt.date):
     if rule.child_under_months is not None:
         young = Child.objects.filter(
             household=OuterRef("pk"), merged_into__isnull=True, birth_date__lte=on,
-            birth_date__gt=_months_before(on, rule.child_under_months),
+            birth_date__gt=months_before(on, rule.child_under_months),
         )  # fmt: skip
         conditions |= Exists(young)
     if rule.pregnant:
@@ -386,7 +379,7 @@ class StockRow:
 
 
 def month_bounds(day: dt.date) -> tuple[dt.date, dt.date]:
-    return day.replace(day=1), day.replace(day=calendar.monthrange(day.year, day.month)[1])
+    return day.replace(day=1), month_end(day)
 
 
 def stock_report(store: Store, first: dt.date, last: dt.date) -> list[StockRow]:

@@ -20,6 +20,7 @@ from django.db.models import Q
 
 from tumbuh.accounts.models import Role, User
 from tumbuh.lib import bulk
+from tumbuh.lib.dates import months_before
 from tumbuh.monitoring.models import ChildMeasurement, PregnancyCheck
 
 from . import config as pmt_config
@@ -86,7 +87,7 @@ def _people(posyandu_ids) -> tuple[dict, dict, int | None]:
 def populate(*, seed: int, as_of: dt.date, progress=lambda message: None) -> dict[str, int]:
     rng = np.random.default_rng(seed + SEED_OFFSET)
     rules = pmt_config.rules()
-    since = services.months_before(as_of, MONTHS_BACK)
+    since = months_before(as_of, MONTHS_BACK)
     child_rows = _child_rows(since, as_of, rules)
     check_rows = _check_rows(since, as_of)
     from tumbuh.areas.models import Posyandu

@@ -34,6 +34,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from tumbuh.accounts.models import Role
 from tumbuh.accounts.scope import visible
 from tumbuh.lib import bulk
+from tumbuh.lib.dates import months_before
 from tumbuh.monitoring.models import ChildMeasurement, PregnancyCheck
 from tumbuh.registry.models import Child, Pregnancy
 
@@ -71,15 +72,6 @@ def may_deliver(user) -> bool:
 
 
 # --- dates ------------------------------------------------------------------------------------
-
-
-def months_before(day: dt.date, months: int) -> dt.date:
-    """The same day ``months`` calendar months earlier (the last day of a shorter month)."""
-    import calendar
-
-    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
-    month += 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 # --- eligibility ------------------------------------------------------------------------------
@@ -487,24 +479,6 @@ def _known(rules, code: str) -> bool:
     return True
 
 
-def _end_row(enrolment: Enrolment, rules, until: dt.date):
-    since = enrolment.planned_end - dt.timedelta(days=rules.end_window_before_days)
-    since = max(since, enrolment.start_on + dt.timedelta(days=1))
-    if enrolment.group == Group.CHILD:
-        return (
-            ChildMeasurement.objects.filter(
-                child_id=enrolment.child_id, measured_on__gte=since, measured_on__lte=until,
-                weight_kg__isnull=False,
-            ).order_by("measured_on").first()
-        )  # fmt: skip
-    return (
-        PregnancyCheck.objects.filter(
-            pregnancy_id=enrolment.pregnancy_id, checked_on__gte=since, checked_on__lte=until,
-            weight_kg__isnull=False,
-        ).order_by("checked_on").first()
-    )  # fmt: skip
-
-
 def _set_end(enrolment: Enrolment, row) -> None:
     if row is None:
         return
@@ -548,14 +522,14 @@ def close(enrolment: Enrolment, *, user, outcome: str | None, closed_on: dt.date
                   "only as referred, dropped out, moved away or died.")
                 % {"day": enrolment.planned_end.strftime("%d-%m-%Y")}
             )  # fmt: skip
-        _set_end(enrolment, _end_row(enrolment, rules, closed_on))
+        _set_end(enrolment, _end_rows([enrolment], rules, closed_on)[enrolment.pk])
         outcome = _judge(enrolment, rules)
     elif outcome in JUDGED:
         raise PmtError(_("This outcome is judged from the measurements, not chosen."))
     elif outcome not in Outcome.values:
         raise PmtError(_("Unknown outcome: %(value)s.") % {"value": outcome})
     else:
-        _set_end(enrolment, _end_row(enrolment, rules, closed_on))
+        _set_end(enrolment, _end_rows([enrolment], rules, closed_on)[enrolment.pk])
     enrolment.outcome = outcome
     enrolment.closed_on = min(closed_on, enrolment.planned_end)
     enrolment.days_delivered = _delivered_days(enrolment, enrolment.closed_on)

@@ -8,15 +8,11 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
-from django.utils import translation
 
 
 @pytest.fixture(autouse=True)
-def _english(client):
-    """Messages are checked in English (the source strings), whatever the catalogue says."""
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    with translation.override("en"):
-        yield
+def _english(english):
+    """Messages are checked in English (the source strings): tumbuh.testing's ``english``."""
 
 
 def screen(household, *, at_risk=True, on=None, rule_version="test"):

@@ -140,12 +140,6 @@ def test_shipped_rule_set_and_its_checks(tmp_path):
         pmt_config.load(bad)
 
 
-def test_months_before_keeps_the_day_or_takes_the_month_end():
-    assert services.months_before(dt.date(2026, 12, 1), 6) == dt.date(2026, 6, 1)
-    assert services.months_before(dt.date(2026, 3, 31), 1) == dt.date(2026, 2, 28)
-    assert services.months_before(dt.date(2026, 1, 15), 60) == dt.date(2021, 1, 15)
-
-
 def test_counts_per_posyandu_equal_the_lists(cast):
     measure(cast.child_a1, cast.today, GIZI_KURANG)
     measure(cast.child_a2, cast.today, BB_KURANG)

@@ -52,10 +52,5 @@ def make_session(cast, modules):
 
 
 @pytest.fixture(autouse=True)
-def _english(client):
-    """Messages are checked in English (the source strings), whatever the catalogue says."""
-    from django.utils import translation
-
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    with translation.override("en"):
-        yield
+def _english(english):
+    """Messages are checked in English (the source strings): tumbuh.testing's ``english``."""
