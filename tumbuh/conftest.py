@@ -18,12 +18,20 @@ def cast(db):
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
-    """Every test starts with an empty cache (cached city-wide figures must not leak between
-    tests that share a day and a scope)."""
-    from django.core.cache import cache
+def _empty_cache(settings):
+    """Every test starts with empty caches (cached city-wide figures must not leak between
+    tests that share a day and a scope). The database-backed ``figures`` cache becomes a
+    per-process one: a test that commits (transaction=True) would otherwise leave figures
+    behind; tumbuh/lib/tests/test_figurecache.py tests the database cache itself."""
+    from django.core.cache import caches
 
-    cache.clear()
+    settings.CACHES = {
+        **settings.CACHES,
+        "figures": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                    "LOCATION": "figures-under-test"},
+    }  # fmt: skip
+    caches["default"].clear()
+    caches["figures"].clear()
     yield
 
 

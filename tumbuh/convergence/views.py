@@ -41,8 +41,8 @@ def _headers():
 def summary(request: HttpRequest) -> HttpResponse:
     """Per kelurahan: the children at risk, and for each intervention how many were eligible
     and how many it reached (the coverage)."""
-    t = services.cached_build(request.user, timezone.localdate())
-    rows, total = services.by_kelurahan(t)
+    t = services.kelurahan_figures(request.user, timezone.localdate())
+    rows, total = t.rows, t.total
     fmt = downloads.wanted_format(request)
     if fmt:
         head = [_("kelurahan"), _("children at risk")]
@@ -58,11 +58,12 @@ def summary(request: HttpRequest) -> HttpResponse:
             lines.append(line)
         return downloads.table_response(
             fmt, "konvergensi", head, lines, sheet=_("Convergence"),
-            notes=[f"{t.start:%Y-%m-%d} – {t.today:%Y-%m-%d} · {t.rules.version}"],
+            notes=[f"{t.start:%Y-%m-%d} – {t.today:%Y-%m-%d} · {t.rules_version}"],
         )  # fmt: skip
     return render(request, "convergence/summary.html", {
         "page": "convergence", "rows": rows, "total": total, "headers": _headers(),
-        "start": t.start, "today": t.today, "rules": t.rules,
+        "start": t.start, "today": t.today, "rules_version": t.rules_version,
+        "made_at": t.made_at,
     })  # fmt: skip
 
 

@@ -18,6 +18,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass, field
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tumbuh.accounts.scope import visible
@@ -76,6 +77,8 @@ class Dashboard:
     programmes: dict[str, int | float | None]
     convergence_rows: list
     convergence_total: object
+    #: when the convergence figures were counted (None: just now)
+    convergence_made_at: dt.datetime | None = None
 
 
 def _f(x) -> float | None:
@@ -122,7 +125,7 @@ def build(user, month: dt.date, *, rules=None) -> Dashboard:
     by_code = {a.code: a for a in areas}
 
     # water and sanitation at the end of the month
-    cov = wash.coverage(user, on=min(month_end(month), dt.date.today()))
+    cov = wash.household_coverage(user, on=min(month_end(month), timezone.localdate()))
     for row in cov.rows:
         if row.code in by_code:
             c = row.all
@@ -130,8 +133,8 @@ def build(user, month: dt.date, *, rules=None) -> Dashboard:
     total.values["wash"] = _value(cov.total.all.both_pct, cov.total.all.both_known, m)
 
     # convergence per kelurahan (the 12 months before the end of the month)
-    t = convergence.cached_build(user, min(month_end(month), dt.date.today()))
-    conv_rows, conv_total = convergence.by_kelurahan(t)
+    conv = convergence.kelurahan_figures(user, min(month_end(month), timezone.localdate()))
+    conv_rows, conv_total = conv.rows, conv.total
     for row in conv_rows:
         if row.kelurahan_id in by_code:
             for key in CONVERGENCE:
@@ -159,4 +162,5 @@ def build(user, month: dt.date, *, rules=None) -> Dashboard:
     return Dashboard(month=month, period=period, rules=rules, total=total,
                      areas=sorted(areas, key=lambda a: a.name), trend=trend,
                      programmes=programmes, convergence_rows=conv_rows,
-                     convergence_total=conv_total)  # fmt: skip
+                     convergence_total=conv_total,
+                     convergence_made_at=conv.made_at)  # fmt: skip

@@ -36,10 +36,13 @@ from . import rules
 from .models import OPEN_STATUSES, Referral, Screening, Status, Visit
 
 
-def latest_screening_subquery(on: datetime.date, field: str = "at_risk") -> Subquery:
-    """``field`` of each household's latest screening on or before ``on`` (for annotate)."""
+def latest_screening_subquery(on: datetime.date, field: str = "at_risk", *,
+                              household=None) -> Subquery:  # fmt: skip
+    """``field`` of each household's latest screening on or before ``on`` (for annotate; of a
+    household query, or of another query with ``household=OuterRef("household_id")``)."""
     return Subquery(
-        Screening.objects.filter(household=OuterRef("pk"), screened_on__lte=on)
+        Screening.objects.filter(household=household if household is not None else OuterRef("pk"),
+                                 screened_on__lte=on)
         .order_by("-screened_on", "-created_at")
         .values(field)[:1]
     )

@@ -13,6 +13,7 @@ from tumbuh.foodreserve.models import Issue, Round, Store
 from tumbuh.pmt import services as pmt
 from tumbuh.pmt.models import Funding
 from tumbuh.pmt.tests.helpers import GIZI_KURANG, NORMAL, measure
+from tumbuh.registry.models import Child
 from tumbuh.wash.models import Project, ProjectHousehold
 from tumbuh.worklists.models import FollowUp
 
@@ -114,6 +115,31 @@ def test_by_kelurahan_equals_a_recount(cast):
     assert total.at_risk == 3 and total.eligible["pmt"] == 2
 
 
+def test_the_grouped_summary_counts_what_the_table_of_children_counts(cast):
+    """summarise() lets the database count the children alike; its figures by kelurahan must be
+    those of the table with a row per child, whatever mix of risks and interventions."""
+    m = measure(cast.child_a1, cast.today - D(days=10), GIZI_KURANG)
+    measure(cast.child_a2, cast.today - D(days=40), GIZI_KURANG)
+    measure(cast.child_a2, cast.today - D(days=10), NORMAL)  # the latest weighing counts
+    measure(cast.child_b1, cast.today - D(days=10), NORMAL)
+    _at_risk(cast.hh_b1, cast.today)
+    for k in range(3):  # siblings of B1, never weighed: alike, one row of three
+        Child.objects.create(name=f"Adik B1 {k}", sex="F", birth_date=cast.today - D(days=90),
+                             household=cast.hh_b1, posyandu=cast.pos_b1)  # fmt: skip
+    Visit.objects.create(household=cast.hh_b1, visited_on=cast.today - D(days=3),
+                         visited_by=cast.tpk_a, team=cast.team_a)  # fmt: skip
+    FollowUp.objects.create(reason="bgm", action="referred", child=cast.child_a1,
+                            measurement=m, done_on=cast.today, posyandu=cast.pos_a1,
+                            household=cast.hh_a1)  # fmt: skip
+    for user in (cast.admin, cast.analyst, cast.kader_a):
+        per_child = services.by_kelurahan(services.build(user, cast.today))
+        grouped = services.by_kelurahan(services.summarise(user, cast.today))
+        assert grouped == per_child
+    t = services.summarise(cast.admin, cast.today)
+    assert int(t.weight.sum()) == services.build(cast.admin, cast.today).n
+    assert int(t.weight.max()) == 3 and len(t.kelurahan_ids) == 4  # children alike share a row
+
+
 def test_pages_by_role(cast, client):
     measure(cast.child_a1, cast.today - D(days=10), GIZI_KURANG)
     measure(cast.child_b1, cast.today - D(days=10), GIZI_KURANG)
@@ -140,3 +166,15 @@ def test_rule_set_checks(tmp_path):
                    'triggers = ["tall"]\n')
     with pytest.raises(ValueError, match="interventions.pmt.triggers: 'tall' is not one of"):
         convergence_config.load(bad)
+
+
+def test_city_figures_come_from_the_cache_a_bidan_counts_hers_now(cast):
+    measure(cast.child_a1, cast.today - D(days=10), GIZI_KURANG)
+    first = services.kelurahan_figures(cast.analyst, cast.today)
+    assert first.total.at_risk == 1 and first.made_at is not None
+    measure(cast.child_a2, cast.today - D(days=10), GIZI_KURANG)
+    # within five minutes the city sees the counted figures, with the time they were counted
+    again = services.kelurahan_figures(cast.analyst, cast.today)
+    assert again.total.at_risk == 1 and again.made_at == first.made_at
+    assert services.kelurahan_figures(cast.bidan_a, cast.today).total.at_risk == 2
+    assert services.kelurahan_figures(cast.bidan_a, cast.today).made_at is None

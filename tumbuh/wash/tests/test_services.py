@@ -148,6 +148,10 @@ def test_coverage_recounts_like_a_direct_count(cast, user):
         assert row.under_five.both_layak == u5.filter(
             rules.water_layak_q() & rules.sanitation_layak_q()).count()
     assert cov.total.all.households == sum(r.all.households for r in cov.rows)
+    # the grouped count of the dashboard gives the same households
+    grouped = services.household_coverage(u, definition="national")
+    assert [(r.code, r.all) for r in grouped.rows] == [(r.code, r.all) for r in cov.rows]
+    assert grouped.total.all == cov.total.all
 
 
 def test_coverage_on_a_past_day_undoes_later_changes(cast, project):
@@ -163,6 +167,9 @@ def test_coverage_on_a_past_day_undoes_later_changes(cast, project):
 
     def both(day):
         c = services.coverage(cast.admin, on=day).total.all
+        grouped = services.household_coverage(cast.admin, on=day)
+        assert grouped.total.all == c and [r.all for r in grouped.rows] == [
+            r.all for r in services.coverage(cast.admin, on=day).rows]
         return c.water_layak, c.water_known, c.sanitation_layak, c.both_layak
 
     assert both(D(2025, 6, 9)) == (1, 2, 1, 1)  # A1 surface/no septic, A2 ok, B1 unknown

@@ -9,13 +9,15 @@ from django.utils.translation import gettext as _
 
 from tumbuh.analytics import figures
 from tumbuh.analytics.grouping import Period, parse_month
+from tumbuh.convergence import services as convergence
 
 
 class Command(BaseCommand):
     help = (
         "Rebuild the stored monthly figures of every posyandu (SKDN and the prevalence cells) "
         "from the measurements. They follow every change on their own; run this after loading "
-        "data straight into the database."
+        "data straight into the database. Then count the city-wide convergence figures the "
+        "dashboard opens with."
     )
 
     def add_arguments(self, parser):
@@ -41,4 +43,10 @@ class Command(BaseCommand):
             _("Monthly figures: %(n)s posyandu months from %(first)s to %(last)s in %(s).1f s.")
             % {"n": f"{n:,}", "first": f"{period.first:%m-%Y}", "last": f"{period.last:%m-%Y}",
                "s": time.monotonic() - started}  # fmt: skip
+        )
+        started = time.monotonic()
+        n = convergence.warm()
+        self.stdout.write(
+            _("City-wide convergence figures: %(n)s counted in %(s).1f s.")
+            % {"n": n, "s": time.monotonic() - started}
         )
