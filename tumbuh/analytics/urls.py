@@ -1,7 +1,8 @@
-"""Monthly figures, under /laporan/ (see tumbuh/urls.py): SKDN pages and prevalence pages."""
+"""Monthly figures, under /laporan/ (see tumbuh/urls.py): SKDN pages, prevalence pages and the
+monthly reports."""
 
-from tumbuh.analytics import urls_prevalence, urls_skdn
+from tumbuh.analytics import urls_monthly, urls_prevalence, urls_skdn
 
 app_name = "analytics"
 
-urlpatterns = [*urls_skdn.urlpatterns, *urls_prevalence.urlpatterns]
+urlpatterns = [*urls_skdn.urlpatterns, *urls_prevalence.urlpatterns, *urls_monthly.urlpatterns]

@@ -66,6 +66,11 @@ def _levels(user) -> tuple[str, ...]:
     return ROLE_LEVELS.get(user.role, ("posyandu",))
 
 
+def may_use_recap(user) -> bool:
+    """Whether the user may open the puskesmas recap (their role has the puskesmas level)."""
+    return "puskesmas" in _levels(user)
+
+
 def _int(value) -> str:
     """A count with the active language's thousands separator (a city's table formats ten
     thousand numbers: Django's number_format is too slow for that)."""
@@ -253,13 +258,15 @@ def skdn_page(request: HttpRequest) -> HttpResponse:
     for g, (key, label, parent) in enumerate(
         zip(grouping.keys, grouping.labels, grouping.parents, strict=True)
     ):
+        f1 = None
         if level == "posyandu":
             drill = reverse("analytics:posyandu", args=[key])
+            f1 = reverse("analytics:posyandu_report", args=[key]) + f"?bulan={month:%Y-%m}"
         elif child and key:
             drill = _query(request, tingkat=child, wilayah=key, format="")
         else:
             drill = None
-        rows.append({"label": label, "parent": parent, "drill": drill,
+        rows.append({"label": label, "parent": parent, "drill": drill, "f1": f1,
                      **_cells(table, g, m, targets)})  # fmt: skip
     up = _up(within, level)
     context = {
@@ -287,8 +294,22 @@ def skdn_page(request: HttpRequest) -> HttpResponse:
         "targets_version": table.targets.version,
         "csv_query": _query(request, format="csv"),
         "xlsx_query": _query(request, format="xlsx"),
+        "f1_url": (reverse("analytics:posyandu_report", args=[next(iter(grouping.posyandu))])
+                   + f"?bulan={month:%Y-%m}" if len(grouping.posyandu) == 1 else ""),
+        "recap_url": _recap_url(user, month, within),
     }  # fmt: skip
     return render(request, "analytics/skdn.html", context)
+
+
+def _recap_url(user, month, within: str = "") -> str:
+    """The puskesmas recap of ``month`` (of the puskesmas ``within``, when it is one), for
+    the users who may open it; "" for the others."""
+    if not may_use_recap(user):
+        return ""
+    url = f"{reverse('analytics:recap')}?bulan={month:%Y-%m}"
+    if within and "." not in within:
+        url += f"&puskesmas={within}"
+    return url
 
 
 def _month_choices(last, chosen) -> list[tuple[str, str]]:
@@ -350,6 +371,10 @@ def posyandu_page(request: HttpRequest, pk) -> HttpResponse:
         "csv_query": "?format=csv",
         "xlsx_query": "?format=xlsx",
         "quality_scorecard": posyandu_scorecard(p, period, user),
+        "f1_url": (reverse("analytics:posyandu_report", args=[p.pk])
+                   + f"?bulan={period.months[last]:%Y-%m}"),
+        "recap_url": _recap_url(user, period.months[last],
+                                str(p.puskesmas_id) if p.puskesmas_id else ""),
     }  # fmt: skip
     return render(request, "analytics/posyandu.html", context)
 
