@@ -80,11 +80,20 @@ class RoundNotOpen(FoodReserveError):
 
 
 def format_quantity(value) -> str:
-    """10.00 -> "10", 1.50 -> "1.5" (for messages and CSV files)."""
+    """10.00 -> "10", 1.50 -> "1.5" (for messages and pages)."""
     value = Decimal(value)
     if value == value.to_integral_value():
         return str(value.quantize(Decimal(1)))
     return format(value.normalize(), "f")
+
+
+def quantity_number(value) -> int | float:
+    """A quantity as a number for downloads: 10.00 -> 10, 1.50 -> 1.5 (a number in XLSX, and
+    the same text as :func:`format_quantity` in CSV)."""
+    value = Decimal(value)
+    if value == value.to_integral_value():
+        return int(value)
+    return float(value)
 
 
 # --------------------------------------------------------------------------- who may do what

@@ -16,6 +16,8 @@ urlpatterns = [
     path("putaran/<int:pk>/serahkan/", views.issue, name="issue"),
     path("serah/<uuid:pk>/batal/", views.issue_cancel, name="issue-cancel"),
     path("putaran/<int:pk>/penerima.csv", views.recipients, name="recipients"),
+    path("putaran/<int:pk>/penerima.xlsx", views.recipients, {"fmt": "xlsx"},
+         name="recipients-xlsx"),
     path("laporan/distribusi/", views.distribution_report, name="distribution-report"),
     path("laporan/stok/", views.stock_report, name="stock-report"),
 ]

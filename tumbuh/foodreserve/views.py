@@ -7,7 +7,6 @@ families are fetched through ``accounts.scope.visible``. Managing stock needs
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import uuid
 from urllib.parse import urlencode
@@ -26,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from tumbuh.accounts.scope import posyandu_for, visible
+from tumbuh.lib import downloads
 from tumbuh.registry.models import Household
 
 from . import services
@@ -58,15 +58,6 @@ def _pick_store(request, stores):
         if str(store.pk) == chosen:
             return store, stores
     return (stores[0] if stores else None), stores
-
-
-def _csv_response(name: str, header: list[str], rows) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return response
 
 
 def _safe_next(request, fallback: str) -> str:
@@ -295,8 +286,9 @@ def issue_cancel(request: HttpRequest, pk) -> HttpResponse:
 
 @login_required
 @require_safe
-def recipients(request: HttpRequest, pk: int) -> HttpResponse:
-    """The round's recipients in the user's scope, by name (CSV): needs the identity right."""
+def recipients(request: HttpRequest, pk: int, fmt: str = "csv") -> HttpResponse:
+    """The round's recipients in the user's scope, by name (CSV, or XLSX with ``fmt``): needs
+    the identity right."""
     user = request.user
     round_ = get_object_or_404(services.rounds_for(user), pk=pk)
     if not user.may_see_identity():
@@ -310,7 +302,8 @@ def recipients(request: HttpRequest, pk: int) -> HttpResponse:
     rows = ([i.household.kelurahan.name, i.household.posyandu.name, i.household.head_name,
              i.household.kk_number, i.household.address, i.household.rt_rw,
              i.issued_on.isoformat(), str(i.issued_by or "")] for i in issues)  # fmt: skip
-    return _csv_response(f"penerima-{round_.pk}", header, rows)
+    return downloads.table_response(fmt, f"penerima-{round_.pk}", header, rows,
+                                    sheet=_("Recipients"))  # fmt: skip
 
 
 # --------------------------------------------------------------------------- reports
@@ -330,12 +323,14 @@ def distribution_report(request: HttpRequest) -> HttpResponse:
         received=sum(r.received for r in rows),
         received_eligible=sum(r.received_eligible for r in rows),
     )  # fmt: skip
-    if round_ and request.GET.get("format") == "csv":
+    fmt = downloads.wanted_format(request)
+    if round_ and fmt:
         header = [_("Kelurahan"), _("Eligible families"), _("Packages handed over"),
                   _("Handed to eligible families"), _("Coverage (%)")]  # fmt: skip
-        body = ([r.kelurahan, r.eligible, r.received, r.received_eligible,
-                 "" if r.coverage_pct is None else r.coverage_pct] for r in [*rows, total])
-        return _csv_response(f"distribusi-{round_.pk}", header, body)
+        body = ([r.kelurahan, r.eligible, r.received, r.received_eligible, r.coverage_pct]
+                for r in [*rows, total])  # fmt: skip
+        return downloads.table_response(fmt, f"distribusi-{round_.pk}", header, body,
+                                        sheet=_("Distribution report"))  # fmt: skip
     return render(request, "foodreserve/distribution_report.html", {
         "rounds": rounds, "round": round_, "rows": rows, "total": total,
         "on": services.eligibility_day(round_) if round_ else None,
@@ -355,13 +350,15 @@ def stock_report(request: HttpRequest) -> HttpResponse:
         error = _("The end of the period is before its start: showing the current month.")
         first, last = default_first, default_last
     rows = services.stock_report(store, first, last) if store else []
-    if store and request.GET.get("format") == "csv":
-        q = services.format_quantity
+    fmt = downloads.wanted_format(request)
+    if store and fmt:
+        q = services.quantity_number
         header = [_("Item"), _("Unit"), _("Opening stock"), _("Received"), _("Issued"),
                   _("Adjusted"), _("Closing stock")]  # fmt: skip
         body = ([r.item.name, r.item.unit, q(r.opening), q(r.received), q(r.issued),
                  q(r.adjusted), q(r.closing)] for r in rows)  # fmt: skip
-        return _csv_response(f"stok-{store.pk}-{first}-{last}", header, body)
+        return downloads.table_response(fmt, f"stok-{store.pk}-{first}-{last}", header, body,
+                                        sheet=_("Stock report"))  # fmt: skip
     return render(request, "foodreserve/stock_report.html", {
         "store": store, "stores": stores, "rows": rows, "first": first, "last": last,
         "error": error,

@@ -16,5 +16,6 @@ urlpatterns = [
     path("sesi/<uuid:pk>/", views.session_detail, name="session-detail"),
     path("sesi/<uuid:pk>/ubah/", views.session_edit, name="session-edit"),
     path("cakupan/", views.coverage, name="coverage"),
-    path("cakupan.csv", views.coverage_csv, name="coverage-csv"),
+    path("cakupan.csv", views.coverage_download, name="coverage-csv"),
+    path("cakupan.xlsx", views.coverage_download, {"fmt": "xlsx"}, name="coverage-xlsx"),
 ]

@@ -6,7 +6,6 @@ Views parse, call a service, render. Cadres and sessions are fetched through
 
 from __future__ import annotations
 
-import csv
 import math
 import uuid
 from urllib.parse import urlencode
@@ -27,6 +26,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from tumbuh.accounts.scope import posyandu_for
 from tumbuh.analytics.grouping import add_months
 from tumbuh.areas.models import Puskesmas
+from tumbuh.lib import downloads
 
 from . import config, scope, services
 from .forms import AttendanceFormSet, CadreForm, SessionForm
@@ -289,30 +289,32 @@ def coverage(request: HttpRequest) -> HttpResponse:
     cov = _coverage(request)
     return render(request, "training/coverage.html", {
         "cov": cov, "levels": [("kelurahan", _("Kelurahan")), ("puskesmas", _("Puskesmas"))],
-        "csv_query": urlencode({"tingkat": cov.level, "bulan": cov.months}),
+        "download_query": urlencode({"tingkat": cov.level, "bulan": cov.months}),
     })  # fmt: skip
 
 
-def _pct(value: float) -> str:
-    return "" if math.isnan(value) else f"{value:.1f}"
+def _pct_1(value: float) -> float | None:
+    """A percentage with one decimal (a number in XLSX, "20.0" in CSV); NaN (no active cadre):
+    an empty cell."""
+    return None if math.isnan(value) else round(value, 1)
 
 
 @login_required
 @require_safe
-def coverage_csv(request: HttpRequest) -> HttpResponse:
+def coverage_download(request: HttpRequest, fmt: str = "csv") -> HttpResponse:
+    """The coverage table with counts and percentages, as CSV or XLSX (same columns;
+    ``cakupan.csv`` and ``cakupan.xlsx``)."""
     cov = _coverage(request)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="cakupan-pelatihan-{cov.level}-{cov.today:%Y-%m-%d}.csv"')
-    writer = csv.writer(response)
     head = [cov.level, "parent", "active_cadres"]
     for m in cov.modules:
         head += [f"{m.code}_trained", f"{m.code}_pct"]
     head += ["all_core_trained", "all_core_pct"]
-    writer.writerow(head)
+    rows = []
     for row in [*cov.rows, cov.total]:
         line = [row.label, row.parent, row.active]
         for n, pct in zip(row.trained, row.pcts, strict=True):
-            line += [n, _pct(pct)]
-        writer.writerow(line)
-    return response
+            line += [n, _pct_1(pct)]
+        rows.append(line)
+    return downloads.table_response(fmt, f"cakupan-pelatihan-{cov.level}-{cov.today:%Y-%m-%d}",
+                                    head, rows, sheet=_("Training coverage"))  # fmt: skip
+

@@ -1,5 +1,5 @@
-"""Water and sanitation pages: coverage by kelurahan (now, on a day, month by month, CSV), the
-households without layak water or sanitation, one household's status and history, and the
+"""Water and sanitation pages: coverage by kelurahan (now, on a day, month by month, as CSV or
+XLSX), the households without layak water or sanitation, one household's status and history, and the
 upgrade projects.
 
 Everything is fetched through ``accounts.scope.visible`` (in the services or here): a household
@@ -9,7 +9,6 @@ administrators; projects by administrators and holders of ``wash.manage_projects
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import uuid
 from urllib.parse import urlencode
@@ -30,6 +29,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from tumbuh.accounts.scope import visible
 from tumbuh.analytics.grouping import Period
 from tumbuh.areas.models import Area
+from tumbuh.lib import downloads
 from tumbuh.registry.models import Household
 
 from . import config, services
@@ -62,52 +62,50 @@ def _day(request) -> tuple[dt.date, str]:
     return day, ""
 
 
-def _num(x) -> str:
-    return "" if x is None else f"{x:.1f}"
+def _pct_1(x: float | None) -> float | None:
+    """A percentage with one decimal (a number in XLSX, "12.5" in CSV); None: an empty cell."""
+    return None if x is None else round(x, 1)
 
 
-def _csv_response(filename: str) -> tuple[HttpResponse, csv.writer]:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response, csv.writer(response)
+DOWNLOAD_HEAD = ["households", "water_known", "water_layak", "water_layak_pct",
+                 "sanitation_known", "sanitation_layak", "sanitation_layak_pct", "both_known",
+                 "both_layak", "both_layak_pct"]  # fmt: skip
 
 
-CSV_HEAD = ["households", "water_known", "water_layak", "water_layak_pct", "sanitation_known",
-            "sanitation_layak", "sanitation_layak_pct", "both_known", "both_layak",
-            "both_layak_pct"]  # fmt: skip
+def _download_cells(cell) -> list:
+    return [cell.households, cell.water_known, cell.water_layak, _pct_1(cell.water_pct),
+            cell.sanitation_known, cell.sanitation_layak, _pct_1(cell.sanitation_pct),
+            cell.both_known, cell.both_layak, _pct_1(cell.both_pct)]  # fmt: skip
 
 
-def _csv_cells(cell) -> list:
-    return [cell.households, cell.water_known, cell.water_layak, _num(cell.water_pct),
-            cell.sanitation_known, cell.sanitation_layak, _num(cell.sanitation_pct),
-            cell.both_known, cell.both_layak, _num(cell.both_pct)]  # fmt: skip
-
-
-def _write_rows(writer, cov, with_day: bool):
+def _download_rows(cov, with_day: bool):
+    """A row per kelurahan (and the total) and group: all families, those with a child < 5."""
     for row in [*cov.rows, cov.total]:
         for group, cell in (("all", row.all), ("under_five", row.under_five)):
-            writer.writerow([*([f"{cov.on:%Y-%m-%d}"] if with_day else []),
-                             row.code or "all", row.name, group, *_csv_cells(cell),
-                             cov.definition, cov.rule_version])  # fmt: skip
+            yield [*([f"{cov.on:%Y-%m-%d}"] if with_day else []),
+                   row.code or "all", row.name, group, *_download_cells(cell),
+                   cov.definition, cov.rule_version]  # fmt: skip
 
 
 @login_required
 @require_safe
 def coverage(request: HttpRequest) -> HttpResponse:
-    """Coverage by kelurahan on a day (default today): table or CSV (``format=csv``)."""
+    """Coverage by kelurahan on a day (default today): table, or ``format=csv|xlsx``."""
     day, error = _day(request)
     definition = _definition(request)
     cov = services.coverage(request.user, on=day, definition=definition)
     query = {"tanggal": f"{day:%Y-%m-%d}", "definisi": definition}
-    if request.GET.get("format") == "csv":
-        response, writer = _csv_response(f"cakupan-air-sanitasi-{day:%Y-%m-%d}.csv")
-        writer.writerow(["kelurahan_code", "kelurahan", "group", *CSV_HEAD, "definition",
-                         "rule_version"])  # fmt: skip
-        _write_rows(writer, cov, with_day=False)
-        return response
+    fmt = downloads.wanted_format(request)
+    if fmt:
+        head = ["kelurahan_code", "kelurahan", "group", *DOWNLOAD_HEAD, "definition",
+                "rule_version"]  # fmt: skip
+        return downloads.table_response(fmt, f"cakupan-air-sanitasi-{day:%Y-%m-%d}", head,
+                                        _download_rows(cov, with_day=False),
+                                        sheet=_("Coverage"))  # fmt: skip
     return render(request, "wash/coverage.html", {
         "cov": cov, "error": error, "definitions": DEFINITIONS.items(),
         "csv_query": urlencode({**query, "format": "csv"}),
+        "xlsx_query": urlencode({**query, "format": "xlsx"}),
         "trend_query": urlencode({"definisi": definition}),
         "may_see_gaps": services.may_see_gaps(request.user),
         "may_manage": services.may_manage_projects(request.user),
@@ -117,7 +115,8 @@ def coverage(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def trend(request: HttpRequest) -> HttpResponse:
-    """Coverage at the end of each month (from the recorded history); CSV by kelurahan."""
+    """Coverage at the end of each month (from the recorded history); CSV or XLSX by
+    kelurahan (``format=csv|xlsx``)."""
     definition = _definition(request)
     today = timezone.localdate()
     try:
@@ -126,20 +125,21 @@ def trend(request: HttpRequest) -> HttpResponse:
         period, error = Period.last_months(12, today), str(exc)
     months = [m for m in period.months if m <= today]
     covs = services.coverage_trend(request.user, months, definition=definition, today=today)
-    if request.GET.get("format") == "csv":
-        response, writer = _csv_response(
-            f"tren-air-sanitasi-{period.first:%Y-%m}-{period.last:%Y-%m}.csv")
-        writer.writerow(["day", "kelurahan_code", "kelurahan", "group", *CSV_HEAD, "definition",
-                         "rule_version"])  # fmt: skip
-        for cov in covs:
-            _write_rows(writer, cov, with_day=True)
-        return response
+    fmt = downloads.wanted_format(request)
+    if fmt:
+        head = ["day", "kelurahan_code", "kelurahan", "group", *DOWNLOAD_HEAD, "definition",
+                "rule_version"]  # fmt: skip
+        rows = (line for cov in covs for line in _download_rows(cov, with_day=True))
+        return downloads.table_response(
+            fmt, f"tren-air-sanitasi-{period.first:%Y-%m}-{period.last:%Y-%m}", head, rows,
+            sheet=_("Month by month"))  # fmt: skip
     query = {"dari": f"{period.first:%Y-%m}", "sampai": f"{period.last:%Y-%m}",
              "definisi": definition}  # fmt: skip
     return render(request, "wash/trend.html", {
         "covs": list(reversed(covs)), "period": period, "error": error,
         "definition": definition, "definitions": DEFINITIONS.items(),
         "csv_query": urlencode({**query, "format": "csv"}),
+        "xlsx_query": urlencode({**query, "format": "xlsx"}),
         "may_see_gaps": services.may_see_gaps(request.user),
     })  # fmt: skip
 

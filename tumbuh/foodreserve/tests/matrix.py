@@ -5,7 +5,7 @@ Stores and rounds belong to a city: every signed-in user of Balikpapan sees the 
 rounds and the reports (their figures and families are scoped through visible()); the analyst of
 another city finds no Balikpapan round (404). Stock forms and new rounds are for administrators
 and holders of foodreserve.manage_stock (none in the cast besides the admin): 403 for others.
-Names (the recipients' CSV) need the identity right: the plain analyst gets 403.
+Names (the recipients' CSV and XLSX) need the identity right: the plain analyst gets 403.
 """
 
 import datetime as dt
@@ -47,6 +47,8 @@ CASES = {
                                      scope=BALIKPAPAN),  # fmt: skip
     "foodreserve:recipients": Case(lambda c, x: [x["fr_round"].pk],
                                    ok=BALIKPAPAN - {"analyst"}, scope=BALIKPAPAN),  # fmt: skip
+    "foodreserve:recipients-xlsx": Case(lambda c, x: [x["fr_round"].pk],
+                                        ok=BALIKPAPAN - {"analyst"}, scope=BALIKPAPAN),
     "foodreserve:distribution-report": Case(ok=EVERYONE, scope=EVERYONE),
     "foodreserve:stock-report": Case(ok=EVERYONE, scope=EVERYONE),
 }

@@ -1,4 +1,4 @@
-"""The pages by role: handing over, the managers' forms, lists, reports and CSV files."""
+"""The pages by role: handing over, the managers' forms, lists, reports and CSV and XLSX files."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from django.urls import reverse
 from tumbuh.foodreserve import services
 from tumbuh.foodreserve.models import Issue, Round, StockMovement
 from tumbuh.registry.models import Household
+from tumbuh.testing import assert_xlsx_holds_the_csv
 
 from .conftest import make_manager, screen, stock
 
@@ -181,6 +182,50 @@ def test_the_recipients_csv_needs_the_identity_right(client, cast, stocked):
     client.force_login(cast.kader_b)
     body = client.get(url).content.decode()
     assert "Kepala B1" in body and "Kepala A1" not in body
+
+
+def test_the_reports_as_xlsx_hold_the_csv_tables(client, cast, stocked):
+    services.issue_package(round_=stocked.round, household=cast.hh_a1)
+    services.adjust(store=stocked.store, item=stocked.chicken, quantity=Decimal("-0.5"),
+                    reason="setengah rusak")  # fmt: skip
+    client.force_login(cast.analyst)
+    url = reverse("foodreserve:distribution-report")
+    assert "format=xlsx" in client.get(url).content.decode()
+    query = {"putaran": stocked.round.pk}
+    sheet = assert_xlsx_holds_the_csv(
+        client.get(url, {**query, "format": "csv"}), client.get(url, {**query, "format": "xlsx"}),
+        numbers=["Eligible families", "Packages handed over", "Coverage (%)"])
+    assert ["Total", 3, 1, 1, 33.3] in sheet
+    url = reverse("foodreserve:stock-report")
+    assert "format=xlsx" in client.get(url).content.decode()
+    csv_response = client.get(url, {"format": "csv"})
+    assert "Ayam utuh,ekor,0,10,1,-0.5,8.5" in csv_response.content.decode()
+    sheet = assert_xlsx_holds_the_csv(
+        csv_response, client.get(url, {"format": "xlsx"}),
+        numbers=["Opening stock", "Received", "Issued", "Adjusted", "Closing stock"])
+    assert ["Ayam utuh", "ekor", 0, 10, 1, -0.5, 8.5] in sheet
+    assert ["Telur", "butir", 0, 100, 10, 0, 90] in sheet
+
+
+def test_the_recipients_xlsx_holds_the_csv_table_and_needs_the_identity_right(client, cast,
+                                                                              stocked):
+    Household.objects.filter(pk=cast.hh_a1.pk).update(kk_number="0471010101010001")
+    services.issue_package(round_=stocked.round, household=cast.hh_a1)
+    services.issue_package(round_=stocked.round, household=cast.hh_b1)
+    csv_url = reverse("foodreserve:recipients", args=[stocked.round.pk])
+    xlsx_url = reverse("foodreserve:recipients-xlsx", args=[stocked.round.pk])
+    assert xlsx_url.endswith("/penerima.xlsx") and csv_url.endswith("/penerima.csv")
+    client.force_login(cast.analyst)
+    assert client.get(xlsx_url).status_code == 403
+    client.force_login(cast.analyst_names)
+    round_page = client.get(reverse("foodreserve:round-detail", args=[stocked.round.pk]))
+    assert xlsx_url in round_page.content.decode()
+    sheet = assert_xlsx_holds_the_csv(client.get(csv_url), client.get(xlsx_url))
+    assert {row[2] for row in sheet[1:]} == {"Kepala A1", "Kepala B1"}
+    assert "0471010101010001" in [row[3] for row in sheet]  # the KK number stays text
+    client.force_login(cast.kader_b)
+    sheet = assert_xlsx_holds_the_csv(client.get(csv_url), client.get(xlsx_url))
+    assert [row[2] for row in sheet[1:]] == ["Kepala B1"]
 
 
 def test_the_stock_page_shows_balances_and_forms_for_managers(client, cast, stocked):

@@ -44,6 +44,7 @@ CASES = {
     "training:session-list": Case(ok=EVERYONE, scope=EVERYONE),
     "training:coverage": Case(ok=EVERYONE, scope=EVERYONE),
     "training:coverage-csv": Case(ok=EVERYONE, scope=EVERYONE),
+    "training:coverage-xlsx": Case(ok=EVERYONE, scope=EVERYONE),
     "training:cadre-create": Case(ok=MANAGERS, scope=EVERYONE),
     "training:session-create": Case(ok=MANAGERS, scope=EVERYONE),
     # the Melati cadre: the kader of Melati (herself), the bidan of Manggar, the analysts, the

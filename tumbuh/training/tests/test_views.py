@@ -1,5 +1,5 @@
 """The training pages by role: lists, the cadre page beside the scorecard, the forms and the
-attendance table, coverage and its CSV, query counts (docs/training.md)."""
+attendance table, coverage and its CSV and XLSX, query counts (docs/training.md)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,10 @@ import pytest
 import time_machine
 from django.urls import reverse
 from django.utils import translation
+from openpyxl import load_workbook
 
 from tumbuh.quality.tests.dataset import build, recount
+from tumbuh.testing import assert_xlsx_holds_the_csv
 from tumbuh.training import config, services
 from tumbuh.training.models import Attendance, Cadre, Session
 from tumbuh.training.services import AttendanceInput, record_attendance
@@ -325,6 +327,23 @@ def test_the_coverage_csv_holds_the_pages_figures(cast, people, make_session, cl
     assert manggar[-2:] == ["1", "20.0"]
     assert get(client, cast.kader_b, reverse("training:coverage-csv")).content.decode().count(
         "Manggar") == 0
+
+
+def test_the_coverage_xlsx_holds_the_csv_table(cast, people, make_session, client):
+    s = make_session(config.current().core_codes)
+    record_attendance(s, [AttendanceInput(people["a"].pk, True, 50, 80)], user=cast.admin)
+    page = get(client, cast.bidan_a, reverse("training:coverage"), tingkat="puskesmas")
+    assert f'{reverse("training:coverage-xlsx")}?tingkat=puskesmas' in page.content.decode()
+    numbers = ["active_cadres", "all_core_trained", "all_core_pct"]
+    for user, level in ((cast.bidan_a, "kelurahan"), (cast.admin, "puskesmas"),
+                        (cast.kader_b, "kelurahan")):  # fmt: skip
+        csv_response = get(client, user, reverse("training:coverage-csv"), tingkat=level)
+        xlsx_response = get(client, user, reverse("training:coverage-xlsx"), tingkat=level)
+        assert_xlsx_holds_the_csv(csv_response, xlsx_response, numbers=numbers)
+    book = load_workbook(io.BytesIO(get(client, cast.bidan_a, reverse("training:coverage-xlsx"),
+                                        tingkat="kelurahan").content))  # fmt: skip
+    manggar = next(r for r in book.worksheets[0].iter_rows(values_only=True) if r[0] == "Manggar")
+    assert manggar[2] == 5 and manggar[-2:] == (1, 20.0)
 
 
 def test_coverage_has_a_fixed_number_of_queries(cast, people, make_session, client,

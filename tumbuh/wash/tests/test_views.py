@@ -5,8 +5,10 @@ import io
 import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from tumbuh.registry.models import Household
+from tumbuh.testing import assert_xlsx_holds_the_csv
 from tumbuh.wash.models import HouseholdWashChange, Project, ProjectHousehold
 
 D = dt.date
@@ -58,6 +60,35 @@ def test_trend_page_and_csv(client, register):
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows[0][0] == "day" and {r[0] for r in rows[1:]} == {"2026-01-31", "2026-02-28"}
     assert {r[1] for r in rows[1:]} == {register.kel_a.pk, "all"}  # the bidan's area only
+
+
+WASH_NUMBERS = ("households", "water_layak", "water_layak_pct", "sanitation_layak_pct",
+                "both_known", "both_layak", "both_layak_pct")  # fmt: skip
+
+
+def test_coverage_as_xlsx_holds_the_csv_table(client, register):
+    client.force_login(register.analyst)
+    url = reverse("wash:coverage")
+    page = client.get(url, {"tanggal": "2026-03-01", "definisi": "krs"}).content.decode()
+    assert "format=xlsx" in page and "Download XLSX" in page
+    query = {"tanggal": "2026-03-01", "definisi": "krs"}
+    assert_xlsx_holds_the_csv(client.get(url, {**query, "format": "csv"}),
+                              client.get(url, {**query, "format": "xlsx"}),
+                              numbers=WASH_NUMBERS)  # fmt: skip
+    book = load_workbook(io.BytesIO(client.get(url, {**query, "format": "xlsx"}).content))
+    total = next(r for r in book.worksheets[0].iter_rows(values_only=True)
+                 if r[0] == "all" and r[2] == "all")  # fmt: skip
+    assert total[3:6] == (3, 3, 2) and total[-3:] == (0.0, "krs", "2026.1")
+
+
+def test_trend_as_xlsx_holds_the_csv_table(client, register):
+    client.force_login(register.bidan_a)
+    url = reverse("wash:trend")
+    query = {"dari": "2026-01", "sampai": "2026-02"}
+    assert "format=xlsx" in client.get(url, query).content.decode()
+    assert_xlsx_holds_the_csv(client.get(url, {**query, "format": "csv"}),
+                              client.get(url, {**query, "format": "xlsx"}),
+                              numbers=WASH_NUMBERS)  # fmt: skip
 
 
 def test_gap_list_names_families_in_scope(client, register, django_assert_max_num_queries):

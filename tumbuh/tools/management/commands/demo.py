@@ -245,16 +245,9 @@ class Command(BaseCommand):
     # --- Serving --------------------------------------------------------------------
 
     def serve(self, host: str, port: int, threads: int) -> None:
-        from waitress import serve
+        from tumbuh.tools.management.commands.serve import run_waitress
 
-        from tumbuh.convergence.services import warm
-        from tumbuh.lib.figurecache import start_background
-        from tumbuh.wsgi import application
-
-        # count the day's city-wide figures while the first page loads (docs/dashboard.md)
-        start_background(warm)
-
-        serve(application, host=host, port=port, threads=threads, ident="tumbuh")
+        run_waitress(host, port, threads)
 
     def _warn_about_allowed_hosts(self, host: str) -> None:
         if host in LOOPBACK_NAMES:
