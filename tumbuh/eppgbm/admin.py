@@ -12,7 +12,7 @@ class ImportIssueInline(admin.TabularInline):
 
 @admin.register(ImportRun)
 class ImportRunAdmin(admin.ModelAdmin):
-    list_display = ("file_name", "created_by", "created_at", "rows", "rows_refused",
+    list_display = ("file_name", "created_by", "created_at", "status", "rows", "rows_refused",
                     "measurements_created", "measurements_updated")  # fmt: skip
     readonly_fields = [f.name for f in ImportRun._meta.fields]
     inlines = [ImportIssueInline]

@@ -3,15 +3,34 @@ column, so the report survives the request that made it."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+#: A run still queued or running whose row has not changed for this long is shown as
+#: interrupted: its process died (a chunk of 2,000 rows takes about a second).
+INTERRUPTED_AFTER_MINUTES = 10
+#: :attr:`ImportRun.state` of such a run (never stored).
+INTERRUPTED = "interrupted"
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("waiting to start")
+    RUNNING = "running", _("running")
+    DONE = "done", _("done")
+    FAILED = "failed", _("failed")
 
 
 class ImportRun(models.Model):
-    """One import of an e-PPGBM individual-level file, with its counts."""
+    """One import of an e-PPGBM individual-level file, with its counts.
+
+    Small files are imported in the request; large ones in a background thread
+    (``services.start_import``), which stores ``rows_done`` with every chunk it saves: the
+    counts of a run not yet done are those of the chunks saved so far."""
 
     #: No ``SCOPE``: the run holds cell values of refused rows (names, NIK), so only whoever ran
     #: it and administrators see it (``services.visible_runs``).
@@ -40,6 +59,14 @@ class ImportRun(models.Model):
     zscores_differ = models.PositiveIntegerField(_("rows whose file z-scores differ"), default=0)
     errors = models.PositiveIntegerField(_("errors"), default=0)
     seconds = models.FloatField(_("duration (s)"), default=0)
+    status = models.CharField(_("status"), max_length=10, choices=ImportStatus.choices,
+                              default=ImportStatus.QUEUED)  # fmt: skip
+    #: Rows read and saved (or refused) so far, in whole chunks; ``rows`` once done.
+    rows_done = models.PositiveIntegerField(_("rows done"), default=0)
+    failure = models.TextField(_("failure"), blank=True)
+    #: Touched by every save, so by every chunk: a run left running without a change for
+    #: ``INTERRUPTED_AFTER_MINUTES`` is interrupted.
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("e-PPGBM import")
@@ -51,7 +78,33 @@ class ImportRun(models.Model):
 
     @property
     def rows_kept(self) -> int:
-        return self.rows - self.rows_refused
+        return self.rows_done - self.rows_refused
+
+    @property
+    def state(self) -> str:
+        """``status``, except ``"interrupted"`` for a queued or running run whose process
+        died (no change for ``INTERRUPTED_AFTER_MINUTES``)."""
+        if self.status in (ImportStatus.QUEUED, ImportStatus.RUNNING) and (
+            self.updated_at is not None
+            and timezone.now() - self.updated_at > dt.timedelta(minutes=INTERRUPTED_AFTER_MINUTES)
+        ):
+            return INTERRUPTED
+        return str(self.status)
+
+    @property
+    def state_label(self) -> str:
+        if self.state == INTERRUPTED:
+            return str(_("interrupted"))
+        return str(self.get_status_display())
+
+    @property
+    def in_progress(self) -> bool:
+        """Queued or running, and not interrupted: the report page shows the progress."""
+        return self.state in (ImportStatus.QUEUED, ImportStatus.RUNNING)
+
+    @property
+    def percent_done(self) -> int:
+        return int(100 * self.rows_done / self.rows) if self.rows else 100
 
 
 class ImportIssue(models.Model):

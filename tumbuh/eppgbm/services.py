@@ -15,14 +15,17 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import logging
 import re
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 import numpy as np
-from django.db import transaction
+from django.contrib.auth import get_user_model
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,7 +39,9 @@ from tumbuh.registry import nik as nik_rules
 from tumbuh.registry.models import Child, Household
 from tumbuh.registry.services import normalize_name
 
-from .models import ImportIssue, ImportRun
+from .models import ImportIssue, ImportRun, ImportStatus
+
+logger = logging.getLogger(__name__)
 
 #: The export's headers, in e-PPGBM's order (with its spelling, "Pukesmas" included).
 HEADERS = [
@@ -413,46 +418,134 @@ def _hh_key(parent: str, address: str, posyandu_id) -> tuple:
     return (normalize_name(parent), _norm_header(address), posyandu_id)
 
 
+def create_run(headers: list[str], rows: list[list], *, user, file_name: str,
+               mapping: dict[str, int], status: str = ImportStatus.QUEUED) -> ImportRun:
+    """The :class:`ImportRun` of a file about to be imported (no row read yet)."""
+    return ImportRun.objects.create(
+        file_name=file_name[:255], created_by=user if user and user.pk else None,
+        mapping={LABELS[k]: headers[i] for k, i in mapping.items() if i < len(headers)},
+        rows=len(rows), status=status,
+    )  # fmt: skip
+
+
 def import_table(
     headers: list[str], rows: list[list], *, user, file_name: str,
     mapping: dict[str, int] | None = None, posyandu_map: dict[str, str] | None = None,
     progress: ProgressFn = lambda done, total: None, today: dt.date | None = None,
+    run: ImportRun | None = None,
 ) -> ImportRun:
-    """Import every good row, report every bad one; returns the saved :class:`ImportRun`."""
+    """Import every good row, report every bad one; returns the saved :class:`ImportRun`.
+
+    ``run``: one made beforehand by :func:`create_run` (the background import), else a new
+    one. Each chunk is saved in its own transaction together with the run's counts and
+    ``rows_done``, so the run always tells what is saved. An exception marks the run failed
+    (chunks saved before it stay) and is raised again."""
     started = time.monotonic()
     today = today or timezone.localdate()
     mapping = dict(auto_mapping(headers) if mapping is None else mapping)
     missing = [LABELS[k] for k in REQUIRED if k not in mapping]
-    run = ImportRun.objects.create(
-        file_name=file_name[:255], created_by=user if user and user.pk else None,
-        mapping={LABELS[k]: headers[i] for k, i in mapping.items() if i < len(headers)},
-        rows=len(rows),
-    )  # fmt: skip
-    if missing:
-        ImportIssue.objects.create(
-            run=run, row=1, column=", ".join(missing),
-            message=_("Required columns are missing: %(columns)s.") % {
-                "columns": ", ".join(missing)},
-        )  # fmt: skip
-        run.rows_refused, run.errors = len(rows), 1
-        run.finished_at = timezone.now()
-        run.save()
-        return run
-    index = posyandu_index(user, posyandu_map)
+    # a wrong posyandu map raises FileError before any run is saved
+    index = {} if missing else posyandu_index(user, posyandu_map)
+    if run is None:
+        run = create_run(headers, rows, user=user, file_name=file_name, mapping=mapping,
+                         status=ImportStatus.RUNNING)  # fmt: skip
+    else:
+        run.status = ImportStatus.RUNNING
+        run.save(update_fields=["status", "updated_at"])
     total = len(rows)
-    for start in range(0, total, CHUNK_ROWS):
-        chunk = [
-            check_row(start + i + 2, raw, mapping, posyandu_index=index, today=today)
-            for i, raw in enumerate(rows[start : start + CHUNK_ROWS])
-        ]
-        with transaction.atomic():
-            _save_chunk(run, chunk, user=user)
-        progress(min(start + CHUNK_ROWS, total), total)
-    run.errors = run.issues.count()
+    try:
+        if missing:
+            ImportIssue.objects.create(
+                run=run, row=1, column=", ".join(missing),
+                message=_("Required columns are missing: %(columns)s.") % {
+                    "columns": ", ".join(missing)},
+            )  # fmt: skip
+            run.rows_refused, run.errors = total, 1
+        for start in range(0, 0 if missing else total, CHUNK_ROWS):
+            chunk = [
+                check_row(start + i + 2, raw, mapping, posyandu_index=index, today=today)
+                for i, raw in enumerate(rows[start : start + CHUNK_ROWS])
+            ]
+            with transaction.atomic():
+                run.rows_done = start + len(chunk)
+                _save_chunk(run, chunk, user=user)
+            progress(run.rows_done, total)
+    except Exception as exc:
+        mark_failed(run.pk, exc)
+        raise
+    run.rows_done = total
+    run.status = ImportStatus.DONE
     run.finished_at = timezone.now()
     run.seconds = round(time.monotonic() - started, 2)
     run.save()
     return run
+
+
+def mark_failed(run_id, exc: BaseException) -> None:
+    """Store that the run stopped on ``exc``; its counts stay those of the chunks saved."""
+    text = str(exc).strip()
+    message = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+    now = timezone.now()
+    try:
+        ImportRun.objects.filter(pk=run_id).update(
+            status=ImportStatus.FAILED, failure=message[:2000], finished_at=now, updated_at=now
+        )
+    except Exception:  # the database itself is gone: the run will show as interrupted
+        logger.exception("e-PPGBM import %s: cannot store the failure", run_id)
+
+
+# --- importing in the background -----------------------------------------------------------------
+
+
+def start_import(headers: list[str], rows: list[list], *, user, file_name: str,
+                 mapping: dict[str, int], posyandu_map: dict[str, str] | None = None,
+                 ) -> ImportRun:  # fmt: skip
+    """Create the run (queued) and import the rows in a background thread once the run is
+    committed; the report page follows ``rows_done``. A wrong posyandu map raises
+    :class:`FileError` here, before any run exists."""
+    posyandu_index(user, posyandu_map)
+    run = create_run(headers, rows, user=user, file_name=file_name, mapping=mapping)
+    kwargs = {"run_id": run.pk, "headers": headers, "rows": rows, "user_id": user.pk,
+              "mapping": dict(mapping), "posyandu_map": posyandu_map}  # fmt: skip
+    transaction.on_commit(lambda: start_thread(run_import, kwargs))
+    return run
+
+
+def start_thread(target: Callable[..., None], kwargs: dict) -> threading.Thread:
+    """Call ``target(**kwargs)`` in a new thread that closes its database connection when it
+    ends. Not a daemon: a server whose Python exits waits for the import to finish (killed by a
+    signal, the run shows as interrupted). Tests replace this function."""
+
+    def main():
+        try:
+            target(**kwargs)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=main, name=f"eppgbm-import-{kwargs.get('run_id')}")
+    thread.start()
+    return thread
+
+
+def run_import(*, run_id, headers: list[str], rows: list[list], user_id, mapping: dict[str, int],
+               posyandu_map: dict[str, str] | None = None) -> None:  # fmt: skip
+    """The background thread's work: import into the run made by :func:`start_import`. Never
+    raises: a failure is logged and stored on the run (``failure``)."""
+    try:
+        run = ImportRun.objects.get(pk=run_id)
+        user = get_user_model().objects.get(pk=user_id)
+        import_table(headers, rows, user=user, file_name=run.file_name, mapping=mapping,
+                     posyandu_map=posyandu_map, run=run)  # fmt: skip
+    except Exception as exc:
+        logger.exception("e-PPGBM import %s failed", run_id)
+        mark_failed(run_id, exc)
+
+
+def progress_data(run: ImportRun) -> dict:
+    """What ``kemajuan.json`` answers: the state (``queued``, ``running``, ``done``,
+    ``failed`` or ``interrupted``), the rows of the file, the rows done and the errors so far."""
+    return {"status": run.state, "rows": run.rows, "rows_done": run.rows_done,
+            "errors": run.errors}  # fmt: skip
 
 
 def _save_chunk(run: ImportRun, chunk: list[Row], *, user) -> None:
@@ -621,11 +714,10 @@ def _save_chunk(run: ImportRun, chunk: list[Row], *, user) -> None:
     # --- report ---------------------------------------------------------------------------------
     refused = [r for r in chunk if r.errors]
     run.rows_refused += len(refused)
-    ImportIssue.objects.bulk_create(
-        [ImportIssue(run=run, row=r.number, column=c, value=v, message=msg[:500])
-         for r in refused for c, v, msg in r.errors],
-        batch_size=500,
-    )  # fmt: skip
+    issues = [ImportIssue(run=run, row=r.number, column=c, value=v, message=msg[:500])
+              for r in refused for c, v, msg in r.errors]  # fmt: skip
+    ImportIssue.objects.bulk_create(issues, batch_size=500)
+    run.errors += len(issues)
     run.save()
 
 

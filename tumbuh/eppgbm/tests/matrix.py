@@ -2,8 +2,8 @@
 tumbuh/tests/test_permission_matrix.py).
 
 Only data managers (bidan, administrators) import and export; everyone else gets 403. An
-import run (and its error CSV) is seen by whoever ran it — here bidan A — and administrators;
-an uploaded file waiting for its mapping only by whoever uploaded it.
+import run (its report, progress JSON and error CSV) is seen by whoever ran it — here bidan
+A — and administrators; an uploaded file waiting for its mapping only by whoever uploaded it.
 """
 
 from tumbuh.testmatrix import EVERYONE, Case
@@ -33,6 +33,10 @@ CASES = {
                            role_denied=OTHERS),
     "eppgbm:report": Case(lambda c, x: [x["eppgbm_run"].pk], ok={"bidan_a", "admin"},
                           scope={"bidan_a", "admin"}, role_denied=OTHERS),
+    "eppgbm:progress": Case(lambda c, x: [x["eppgbm_run"].pk], ok={"bidan_a", "admin"},
+                            scope={"bidan_a", "admin"}, role_denied=OTHERS),
     "eppgbm:errors_csv": Case(lambda c, x: [x["eppgbm_run"].pk], ok={"bidan_a", "admin"},
                               scope={"bidan_a", "admin"}, role_denied=OTHERS),
+    "eppgbm:errors_xlsx": Case(lambda c, x: [x["eppgbm_run"].pk], ok={"bidan_a", "admin"},
+                               scope={"bidan_a", "admin"}, role_denied=OTHERS),
 }

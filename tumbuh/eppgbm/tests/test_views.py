@@ -1,10 +1,12 @@
+import csv
 import datetime as dt
 import io
 
 import pytest
 from django.urls import reverse
+from openpyxl import load_workbook
 
-from tumbuh.eppgbm import services
+from tumbuh.eppgbm import services, views
 from tumbuh.eppgbm.models import ImportRun
 from tumbuh.eppgbm.sample import sample_table
 
@@ -43,9 +45,54 @@ def test_upload_preview_import_report(cast, client):
     assert report.status_code == 200
     csv_text = client.get(reverse("eppgbm:errors_csv", args=[run.pk])).content.decode()
     assert csv_text.count("\n") == run.errors + 1
+    xlsx = client.get(reverse("eppgbm:errors_xlsx", args=[run.pk]))
+    book = load_workbook(io.BytesIO(xlsx.content))
+    sheet = list(book.worksheets[0].iter_rows(values_only=True))
+    lines = list(csv.reader(io.StringIO(csv_text.lstrip("\ufeff"))))
+    assert len(sheet) == len(lines) == run.errors + 1
+    assert [["" if v is None else str(v) for v in row] for row in sheet] == lines
     # another bidan does not see the report
     client.force_login(cast.bidan_b)
     assert client.get(done["Location"]).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_second_tap_on_import_does_not_import_the_file_twice(cast, client, english):
+    client.force_login(cast.bidan_a)
+    f, _bad = _file(cast, 4)
+    location = client.post(reverse("eppgbm:upload"), {"file": f})["Location"]
+    form = client.get(location).context["form"]
+    data = {k: (form[k].initial if form[k].initial is not None else "") for k in form.fields}
+    # while the first request imports, the upload is renamed: a second one is sent to the list
+    token = location.rstrip("/").rsplit("/", 1)[-1]
+    upload = views._upload_path(token, cast.bidan_a)
+    assert upload.exists()
+    importing = upload.with_name(upload.name + ".importing")
+    upload.rename(importing)
+    second = client.post(location, data)
+    assert second.status_code == 302 and second["Location"] == reverse("eppgbm:runs")
+    assert "already being imported" in client.get(second["Location"]).content.decode()
+    assert ImportRun.objects.count() == 0
+    importing.rename(upload)
+    assert client.post(location, data).status_code == 302
+    assert ImportRun.objects.count() == 1
+    # once imported, the upload is gone: posting again imports nothing
+    assert client.post(location, data).status_code == 404
+    assert ImportRun.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_wrong_posyandu_map_keeps_the_file_for_a_corrected_form(cast, client):
+    client.force_login(cast.bidan_a)
+    f, _bad = _file(cast, 4)
+    location = client.post(reverse("eppgbm:upload"), {"file": f})["Location"]
+    form = client.get(location).context["form"]
+    data = {k: (form[k].initial if form[k].initial is not None else "") for k in form.fields}
+    wrong = client.post(location, {**data, "posyandu_map": "Melati = tidak ada posyandu ini"})
+    assert wrong.status_code == 200 and wrong.context["form"].errors.get("posyandu_map")
+    assert ImportRun.objects.count() == 0
+    assert client.post(location, data).status_code == 302
+    assert ImportRun.objects.count() == 1
 
 
 @pytest.mark.django_db
