@@ -12,6 +12,8 @@ urlpatterns = [
     path("wilayah/", include("tumbuh.areas.urls")),
     path("registrasi/", include("tumbuh.registry.urls")),
     path("posyandu/", include("tumbuh.monitoring.urls")),
+    # the reports hub, before the analytics pages that share its prefix
+    path("laporan/", views.reports, name="reports"),
     path("laporan/", include("tumbuh.analytics.urls")),
     path("mutu-data/", include("tumbuh.quality.urls")),
     path("daftar-kerja/", include("tumbuh.worklists.urls")),

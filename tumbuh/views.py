@@ -43,3 +43,14 @@ def programmes(request: HttpRequest) -> HttpResponse:
 
     running = visible(Enrolment.objects.open(), request.user).count()
     return render(request, "programmes.html", {"page": "programmes", "pmt_running": running})
+
+
+@login_required
+@require_safe
+def reports(request: HttpRequest) -> HttpResponse:
+    """The reports hub: every report this user may open, grouped, one card each
+    (tumbuh/reports.py holds the catalogue; each report's own rule decides)."""
+    from tumbuh import reports as catalogue
+
+    return render(request, "reports.html",
+                  {"page": "reports", "groups": catalogue.groups_for(request.user)})  # fmt: skip

@@ -63,6 +63,8 @@ CASES: dict[str, Case] = {
     # pages without a record: every logged-in user gets the page (content is scoped elsewhere)
     "home": Case(ok=EVERYONE, scope=EVERYONE),
     "programmes": Case(ok=EVERYONE, scope=EVERYONE),
+    # the reports hub: every user; its cards are theirs (tumbuh/tests/test_reports_hub.py)
+    "reports": Case(ok=EVERYONE, scope=EVERYONE),
     "tools:zscore-calculator": Case(ok=EVERYONE, scope=EVERYONE, public=True),
     "areas:area-list": Case(ok=EVERYONE, scope=EVERYONE),
     "areas:kelurahan-geojson": Case(ok=EVERYONE, scope=EVERYONE),

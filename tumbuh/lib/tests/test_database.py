@@ -31,6 +31,27 @@ def test_postgres_urls_get_no_sqlite_options():
     assert config["ENGINE"] == "django.db.backends.postgresql"
     assert "init_command" not in config.get("OPTIONS", {})
     assert config["CONN_HEALTH_CHECKS"] is False
+    assert config["OPTIONS"]["options"] == "-c jit=off"
+
+
+def test_options_in_the_postgres_url_win():
+    config = database_config(
+        "postgres://postgres@127.0.0.1:5432/test?options=-c%20jit%3Don",
+        default_sqlite_path=Path("/unused"),
+        conn_max_age=0,
+    )
+    assert config["OPTIONS"]["options"] == "-c jit=on"
+
+
+@pytest.mark.django_db
+def test_the_postgres_connection_runs_without_jit():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
 
 
 def test_an_unknown_scheme_is_a_configuration_error():

@@ -203,6 +203,15 @@ class Command(BaseCommand):
         self.stdout.write(
             f"  Programme records: {time.monotonic() - programmes_started:.1f} s"
         )
+        connection = connections[DEFAULT_DB_ALIAS]
+        if connection.vendor == "postgresql":
+            # a million rows just written: give the planner their statistics now rather than
+            # when autovacuum comes round (without them a city-wide query took 80 s, not 1.4 s)
+            analyze_started = time.monotonic()
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+            self.stdout.write(f"  Statistics for the query planner (ANALYZE): "
+                              f"{time.monotonic() - analyze_started:.1f} s")  # fmt: skip
         from tumbuh.convergence.services import warm
 
         warm_started = time.monotonic()
