@@ -48,7 +48,10 @@ class Screening(models.Model):
         verbose_name_plural = _("KRS screenings")
         ordering = ["-screened_on", "-created_at"]
         indexes = [
-            models.Index(fields=["household", "screened_on"], name="krs_screening_latest"),
+            # a household's latest screening, read per household (and per child, for the
+            # city's convergence): the order of the lookup, so no sort per household
+            models.Index(fields=["household", "-screened_on", "-created_at"],
+                         name="krs_screening_newest"),
         ]
 
     def __str__(self) -> str:
