@@ -3,7 +3,7 @@ with what it shows, for whom, its formats and its URL.
 
 Who may open a report is never decided here: each entry calls the rule its own view uses
 (``may_use_recap`` of the recap, ``may_import`` behind e-PPGBM's ``_manager``,
-``may_see_identity`` and ``posyandu_for`` of the FHIR export); reports whose view lets every
+``may_see_identity`` of the FHIR export); reports whose view lets every
 signed-in user in (their content scoped) have no rule. tumbuh/tests/test_reports_hub.py opens
 every link the hub shows and every report it hides, for each role of the test cast, so the hub
 and the views cannot disagree.
@@ -46,18 +46,10 @@ def _may_export_eppgbm(user) -> bool:
     return may_import(user)
 
 
-def _fhir_posyandu(user):
-    """The posyandu whose FHIR export the user may download (fhir.views.posyandu_export)."""
-    from tumbuh.accounts.scope import posyandu_for
-
-    if not user.may_see_identity():
-        return None
-    return posyandu_for(user)
-
-
 def _may_export_fhir(user) -> bool:
-    posyandu = _fhir_posyandu(user)
-    return posyandu is not None and posyandu.exists()
+    from tumbuh.fhir.views import may_export
+
+    return may_export(user)
 
 
 # --- the links -------------------------------------------------------------------------------
@@ -70,25 +62,16 @@ class Link:
     note: object = ""
 
 
-def _f1_links(user) -> tuple[Link | None, list[tuple[str, str]]]:
+def _f1_link(user) -> Link:
     """The posyandu's form F1: straight to it for a user with one posyandu (as the SKDN page
     does), else the SKDN table at posyandu level, whose rows link each posyandu's form."""
     from tumbuh.analytics.grouping import posyandu_in_scope
 
     mine = list(posyandu_in_scope(user).order_by("name")[:2])
     if len(mine) == 1:
-        return Link(reverse("analytics:posyandu_report", args=[mine[0].pk])), []
+        return Link(reverse("analytics:posyandu_report", args=[mine[0].pk]))
     return Link(f"{reverse('analytics:skdn')}?tingkat=posyandu",
-                _("Choose the posyandu in the SKDN table, then its form F1.")), []
-
-
-def _fhir_links(user) -> tuple[Link | None, list[tuple[str, str]]]:
-    """One posyandu: its export; several: a list to choose from."""
-    rows = list(_fhir_posyandu(user).order_by("name").values_list("pk", "name"))
-    urls = [(name, reverse("fhir:posyandu_export", args=[pk])) for pk, name in rows]
-    if len(urls) == 1:
-        return Link(urls[0][1]), []
-    return None, urls
+                _("Choose the posyandu in the SKDN table, then its form F1."))
 
 
 @dataclass(frozen=True)
@@ -107,16 +90,16 @@ class Report:
     #: The rule of the report's view; None: every signed-in user (the content is scoped).
     may_open: Callable[[object], bool] | None = None
     per_posyandu: bool = False
-    #: For ``per_posyandu`` reports: (the link, or None, and a list of (posyandu, url)).
-    links: Callable[[object], tuple[Link | None, list[tuple[str, str]]]] | None = None
+    #: For ``per_posyandu`` reports: the link, which depends on the user's posyandu.
+    link: Callable[[object], Link] | None = None
 
     def allowed(self, user) -> bool:
         return self.may_open is None or bool(self.may_open(user))
 
     def card(self, user) -> dict:
-        link, choices = self.links(user) if self.links else (Link(reverse(self.url_name)), [])
+        link = self.link(user) if self.link else Link(reverse(self.url_name))
         return {"key": self.key, "title": self.title, "shows": self.shows,
-                "audience": self.audience, "link": link, "choices": choices,
+                "audience": self.audience, "link": link,
                 "formats": [FORMAT_LABELS[f] for f in self.formats]}  # fmt: skip
 
 
@@ -134,7 +117,7 @@ CATALOGUE: tuple[Report, ...] = (
           "up."),
         _("Kader, bidan and everyone who sees the posyandu."),
         (PAGE, CSV, XLSX, PRINT), "analytics:posyandu_report", per_posyandu=True,
-        links=_f1_links,
+        link=_f1_link,
     ),
     Report(
         "recap", "growth", _("Puskesmas SKDN recap"),
@@ -221,8 +204,7 @@ CATALOGUE: tuple[Report, ...] = (
         "fhir", "national", _("FHIR export for SATUSEHAT"),
         _("A posyandu's children, their mothers and measurements as FHIR R4 Bundles."),
         _("Users who may see names, for their posyandu."),
-        (JSON,), "fhir:posyandu_export", may_open=_may_export_fhir, per_posyandu=True,
-        links=_fhir_links,
+        (PAGE, JSON), "fhir:export", may_open=_may_export_fhir,
     ),
 )
 BY_KEY = {r.key: r for r in CATALOGUE}

@@ -12,7 +12,7 @@ import json
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -23,6 +23,7 @@ from tumbuh.accounts.scope import posyandu_for, visible
 from tumbuh.registry.models import Child
 
 from . import bundle, services
+from .forms import ExportForm
 
 FHIR_JSON = "application/fhir+json"
 NDJSON = "application/fhir+ndjson"
@@ -62,6 +63,31 @@ def _json_response(data: dict, filename: str) -> HttpResponse:
     response = HttpResponse(json.dumps(data, ensure_ascii=False), content_type=FHIR_JSON)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def may_export(user) -> bool:
+    """Whether the user may export a posyandu: names shown, and a posyandu in the area (a TPK
+    team's families have none of their own)."""
+    return user.may_see_identity() and posyandu_for(user).exists()
+
+
+@login_required
+@require_safe
+def export(request: HttpRequest) -> HttpResponse:
+    """The form: a posyandu of the user's area, a period, the Bundle type; it sends the user on
+    to :func:`posyandu_export` with those options (a plain GET form, no script)."""
+    if not request.user.may_see_identity():
+        return _identity_hidden(request)
+    if not may_export(request.user):
+        return render(request, "registry/forbidden.html", {"message": _(
+            "The FHIR export is made per posyandu, and no posyandu is in your area."
+        )}, status=403)  # fmt: skip
+    form = ExportForm(request.GET or None, user=request.user)
+    if request.GET and form.is_valid():
+        url = reverse("fhir:posyandu_export", args=[form.cleaned_data["posyandu"].pk])
+        query = form.query()
+        return redirect(f"{url}?{urlencode(query)}" if query else url)
+    return render(request, "fhir/export.html", {"form": form})
 
 
 @login_required

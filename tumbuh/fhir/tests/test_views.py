@@ -189,3 +189,40 @@ def test_merged_children_are_not_exported(client, measured, cast):
     assert client.get(child_url(twin)).status_code == 404
     data = json.loads(client.get(posyandu_url(cast.pos_a1)).content)
     assert str(twin.pk) not in {e["resource"]["id"] for e in data["entry"]}
+
+
+def test_the_export_form_sends_on_to_the_posyandus_export(client, cast):
+    client.force_login(cast.bidan_a)
+    page = client.get(reverse("fhir:export"))
+    assert page.status_code == 200
+    names = [p.name for p in page.context["form"].fields["posyandu"].queryset]
+    assert cast.pos_a1.name in names and cast.pos_b1.name not in names  # her puskesmas only
+    response = client.get(reverse("fhir:export"), {
+        "posyandu": cast.pos_a1.pk, "dari": "2026-01-01", "sampai": "2026-06-30",
+        "jenis": "collection", "zskor": "0", "format": "ndjson",
+    })  # fmt: skip
+    assert response.status_code == 302
+    target = reverse("fhir:posyandu_export", args=[cast.pos_a1.pk])
+    assert response["Location"] == (f"{target}?dari=2026-01-01&sampai=2026-06-30"
+                                    "&jenis=collection&zskor=0&format=ndjson")  # fmt: skip
+    # the defaults leave the query empty
+    plain = client.get(reverse("fhir:export"), {"posyandu": cast.pos_a1.pk, "jenis": "transaction",
+                                                "zskor": "1", "format": "json"})  # fmt: skip
+    assert plain["Location"] == target
+
+
+def test_the_export_form_refuses_a_bad_period_and_another_puskesmas(client, cast, english):
+    client.force_login(cast.bidan_a)
+    back = client.get(reverse("fhir:export"), {"posyandu": cast.pos_a1.pk, "dari": "2026-06-30",
+                                               "sampai": "2026-01-01"})  # fmt: skip
+    assert back.status_code == 200
+    assert "before its start" in back.content.decode()
+    other = client.get(reverse("fhir:export"), {"posyandu": cast.pos_b1.pk})
+    assert other.status_code == 200 and other.context["form"].errors["posyandu"]
+
+
+def test_the_export_form_is_refused_without_names_or_posyandu(client, cast):
+    client.force_login(cast.analyst)
+    assert client.get(reverse("fhir:export")).status_code == 403
+    client.force_login(cast.tpk_a)
+    assert client.get(reverse("fhir:export")).status_code == 403
